@@ -1,0 +1,393 @@
+//! Field encryption: algorithm suites, the sealed-field envelope, and blind
+//! indexes.
+//!
+//! Owns: the envelope format (docs/FORMAT.md, "Sealed field"), the per-key
+//! key schedule (AEAD subkeys and the key commitment), nonce choice, and the
+//! associated-data binding of tenant, record and field.
+//!
+//! May call: `kdf`, `rng`, `error`. Keys come from the `keys` module, which
+//! is the only way to obtain a [`Sealer`]: the easy API takes no raw key and
+//! no nonce.
+//!
+//! Invariants:
+//! - every envelope binds its header and the caller's tenant, record and
+//!   field into the AEAD associated data, so it opens nowhere else;
+//! - an envelope opens only under the key it was sealed with (key
+//!   commitment), never under a second key;
+//! - every failure to open is [`ErrorKind::Decrypt`](crate::ErrorKind::Decrypt)
+//!   with no detail, except header errors (version, suite, length), which
+//!   concern public bytes and are reported precisely.
+
+pub(crate) mod aead;
+mod blind;
+mod envelope;
+
+pub use blind::{BlindIndexer, Normalization};
+pub use envelope::EnvelopeHeader;
+
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::error::{Error, ErrorKind, Result};
+use aead::{Primitive, NONCE_LEN, TAG_LEN};
+
+/// The envelope format version this build writes.
+pub const ENVELOPE_VERSION: u8 = 1;
+
+/// Bytes of the key id (a commitment to the key) in every envelope.
+pub const KEY_ID_LEN: usize = 32;
+
+/// An algorithm suite: which AEAD seals a field.
+///
+/// The numbers are the suite byte of the envelope and never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Suite {
+    /// AES-256-GCM (NIST SP 800-38D).
+    Aes256Gcm = 1,
+    /// SM4-GCM: the GB/T 32907-2016 block cipher in GCM, as in RFC 8998.
+    Sm4Gcm = 2,
+    /// ChaCha20-Poly1305 (RFC 8439).
+    ChaCha20Poly1305 = 3,
+    /// AES-256-GCM, then SM4-GCM over its output, with independent keys and
+    /// nonces: confidential and authentic while either cipher holds.
+    Aes256GcmSm4Gcm = 4,
+}
+
+impl Suite {
+    /// Every suite, in suite-byte order.
+    pub const ALL: [Suite; 4] = [
+        Suite::Aes256Gcm,
+        Suite::Sm4Gcm,
+        Suite::ChaCha20Poly1305,
+        Suite::Aes256GcmSm4Gcm,
+    ];
+
+    /// The suite for an envelope's suite byte.
+    pub fn from_u8(b: u8) -> Result<Suite> {
+        Suite::ALL
+            .into_iter()
+            .find(|s| *s as u8 == b)
+            .ok_or_else(|| Error::new(ErrorKind::UnsupportedSuite, format!("suite byte {b}")))
+    }
+
+    /// A stable name: `aes-256-gcm`, `sm4-gcm`, `chacha20-poly1305`,
+    /// `aes-256-gcm+sm4-gcm`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Suite::Aes256Gcm => "aes-256-gcm",
+            Suite::Sm4Gcm => "sm4-gcm",
+            Suite::ChaCha20Poly1305 => "chacha20-poly1305",
+            Suite::Aes256GcmSm4Gcm => "aes-256-gcm+sm4-gcm",
+        }
+    }
+
+    /// Number of AEAD layers (and so of nonces and tags) in the envelope.
+    pub(crate) fn layers(self) -> usize {
+        if self == Suite::Aes256GcmSm4Gcm {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Envelope bytes added to a plaintext by this suite.
+    pub fn overhead(self) -> usize {
+        envelope::fixed_header_len() + self.layers() * (NONCE_LEN + TAG_LEN)
+    }
+}
+
+/// Where a sealed field belongs: tenant, record and field.
+///
+/// All three are bound into the AEAD associated data, so an envelope sealed
+/// for one (tenant, record, field) fails to open for any other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context<'a> {
+    tenant: &'a [u8],
+    record: &'a [u8],
+    field: &'a [u8],
+}
+
+impl<'a> Context<'a> {
+    /// A context from tenant, record and field identifiers (any bytes; each
+    /// at most 65,535 bytes).
+    ///
+    /// # Examples
+    /// ```
+    /// let ctx = chatvault::seal::Context::new("acme", "conv-42/msg-7", "customer.phone");
+    /// assert_eq!(ctx.field(), b"customer.phone");
+    /// ```
+    pub fn new<T, R, F>(tenant: &'a T, record: &'a R, field: &'a F) -> Context<'a>
+    where
+        T: AsRef<[u8]> + ?Sized,
+        R: AsRef<[u8]> + ?Sized,
+        F: AsRef<[u8]> + ?Sized,
+    {
+        Context {
+            tenant: tenant.as_ref(),
+            record: record.as_ref(),
+            field: field.as_ref(),
+        }
+    }
+
+    /// The tenant identifier.
+    pub fn tenant(&self) -> &'a [u8] {
+        self.tenant
+    }
+    /// The record identifier.
+    pub fn record(&self) -> &'a [u8] {
+        self.record
+    }
+    /// The field identifier.
+    pub fn field(&self) -> &'a [u8] {
+        self.field
+    }
+
+    fn check(&self) -> Result<()> {
+        for (name, v) in [("tenant", self.tenant), ("record", self.record), ("field", self.field)] {
+            if v.len() > u16::MAX as usize {
+                return Err(Error::invalid(format!("context {name} longer than 65535 bytes")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The associated data: header || u16 len || tenant || u16 len || record
+    /// || u16 len || field. Small contexts stay on the stack.
+    fn with_aad<T>(&self, header: &[u8], f: impl FnOnce(&[u8]) -> T) -> T {
+        let len = header.len() + 6 + self.tenant.len() + self.record.len() + self.field.len();
+        let mut stack = [0u8; 256];
+        let mut heap;
+        let buf: &mut [u8] = if len <= stack.len() {
+            &mut stack[..len]
+        } else {
+            heap = vec![0u8; len];
+            &mut heap
+        };
+        let mut at = 0;
+        let mut put = |bytes: &[u8]| {
+            buf[at..at + bytes.len()].copy_from_slice(bytes);
+            at += bytes.len();
+        };
+        put(header);
+        for part in [self.tenant, self.record, self.field] {
+            put(&(part.len() as u16).to_be_bytes());
+            put(part);
+        }
+        f(buf)
+    }
+}
+
+enum Layers {
+    One(Primitive),
+    /// AES-256-GCM inside, SM4-GCM outside.
+    Cascade(Primitive, Primitive),
+}
+
+/// A keyed, cached field cipher for one key, one key version and one suite.
+///
+/// Obtained from the key hierarchy (for example
+/// [`DataKey::sealer`](crate::keys::DataKey::sealer)); it holds only subkeys
+/// derived from the key, never the key itself, and prints nothing secret.
+/// `Send + Sync`: share one per key across threads.
+///
+/// # Examples
+/// ```
+/// use chatvault::keys::DataKey;
+/// use chatvault::seal::{Context, Suite};
+///
+/// let key = DataKey::generate()?;
+/// let sealer = key.sealer(Suite::Aes256Gcm);
+/// let ctx = Context::new("acme", "conv-1/msg-1", "body");
+/// let sealed = sealer.seal(&ctx, b"hello")?;
+/// assert_eq!(&sealer.open(&ctx, &sealed)?[..], b"hello");
+/// // Moved to another field, it does not open.
+/// let other = Context::new("acme", "conv-1/msg-1", "subject");
+/// assert!(sealer.open(&other, &sealed).is_err());
+/// # Ok::<(), chatvault::Error>(())
+/// ```
+pub struct Sealer {
+    suite: Suite,
+    key_version: u32,
+    key_id: [u8; KEY_ID_LEN],
+    layers: Layers,
+}
+
+impl std::fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sealer")
+            .field("suite", &self.suite.name())
+            .field("key_version", &self.key_version)
+            .field("key_id", &hex_prefix(&self.key_id))
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn hex_prefix(bytes: &[u8]) -> String {
+    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Derive the key id (commitment) of a 32-byte key.
+pub(crate) fn key_id(secret: &[u8; 32]) -> [u8; KEY_ID_LEN] {
+    let mut id = [0u8; KEY_ID_LEN];
+    crate::kdf::derive(secret, "chatvault key id", &[], &mut id);
+    id
+}
+
+impl Sealer {
+    /// Build the cipher for `secret`. Crate-internal: users get sealers from
+    /// key objects, never from raw bytes.
+    pub(crate) fn from_secret(secret: &[u8; 32], suite: Suite, key_version: u32) -> Sealer {
+        let mut sub = Zeroizing::new([0u8; 48]);
+        let n = match suite {
+            Suite::Sm4Gcm => 16,
+            Suite::Aes256GcmSm4Gcm => 48,
+            _ => 32,
+        };
+        crate::kdf::derive(secret, "chatvault aead key", &[&[suite as u8]], &mut sub[..n]);
+        let k32 = |s: &[u8]| -> [u8; 32] { s[..32].try_into().expect("32 bytes") };
+        let k16 = |s: &[u8]| -> [u8; 16] { s[..16].try_into().expect("16 bytes") };
+        let layers = match suite {
+            Suite::Aes256Gcm => {
+                let mut k = k32(&sub[..]);
+                let p = Primitive::aes256gcm(&k);
+                k.zeroize();
+                Layers::One(p)
+            }
+            Suite::ChaCha20Poly1305 => {
+                let mut k = k32(&sub[..]);
+                let p = Primitive::chacha20poly1305(&k);
+                k.zeroize();
+                Layers::One(p)
+            }
+            Suite::Sm4Gcm => {
+                let mut k = k16(&sub[..]);
+                let p = Primitive::sm4gcm(&k);
+                k.zeroize();
+                Layers::One(p)
+            }
+            Suite::Aes256GcmSm4Gcm => {
+                let mut ka = k32(&sub[..]);
+                let mut ks = k16(&sub[32..]);
+                let l = Layers::Cascade(Primitive::aes256gcm(&ka), Primitive::sm4gcm(&ks));
+                ka.zeroize();
+                ks.zeroize();
+                l
+            }
+        };
+        Sealer {
+            suite,
+            key_version,
+            key_id: key_id(secret),
+            layers,
+        }
+    }
+
+    /// The suite this sealer seals with.
+    pub fn suite(&self) -> Suite {
+        self.suite
+    }
+
+    /// The key version written into every envelope.
+    pub fn key_version(&self) -> u32 {
+        self.key_version
+    }
+
+    /// The key id (commitment) written into every envelope.
+    pub fn key_id(&self) -> &[u8; KEY_ID_LEN] {
+        &self.key_id
+    }
+
+    /// Seal `plaintext` for `ctx`; returns the envelope. A fresh random
+    /// nonce is drawn per call (see docs/FORMAT.md, "Nonces").
+    pub fn seal(&self, ctx: &Context<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(self.suite.overhead() + plaintext.len());
+        self.seal_append(ctx, plaintext, &mut out)?;
+        Ok(out)
+    }
+
+    /// Like [`seal`](Self::seal) but appends the envelope to `out`, so a
+    /// caller can reuse one buffer. On error `out` is left as it was.
+    pub fn seal_append(&self, ctx: &Context<'_>, plaintext: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        ctx.check()?;
+        let start = out.len();
+        let layers = self.suite.layers();
+        let mut nonces = [0u8; 2 * NONCE_LEN];
+        crate::rng::fill(&mut nonces[..layers * NONCE_LEN])?;
+        let mut hdr = [0u8; envelope::MAX_HEADER_LEN];
+        let header_len = envelope::encode_header(
+            &mut hdr,
+            self.suite,
+            self.key_version,
+            &self.key_id,
+            &nonces[..layers * NONCE_LEN],
+        );
+        let header = &hdr[..header_len];
+        out.reserve(header_len + plaintext.len() + layers * TAG_LEN);
+        out.extend_from_slice(header);
+        let body = out.len();
+        out.extend_from_slice(plaintext);
+        let n1: &[u8; NONCE_LEN] = nonces[..NONCE_LEN].try_into().expect("12");
+        let n2: &[u8; NONCE_LEN] = nonces[NONCE_LEN..].try_into().expect("12");
+        let result = ctx.with_aad(header, |aad| -> Result<()> {
+            match &self.layers {
+                Layers::One(p) => {
+                    let tag = p.seal_in_place(n1, aad, &mut out[body..])?;
+                    out.extend_from_slice(&tag);
+                }
+                Layers::Cascade(aes, sm4) => {
+                    let tag1 = aes.seal_in_place(n1, aad, &mut out[body..])?;
+                    out.extend_from_slice(&tag1);
+                    let tag2 = sm4.seal_in_place(n2, aad, &mut out[body..])?;
+                    out.extend_from_slice(&tag2);
+                }
+            }
+            Ok(())
+        });
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    }
+
+    /// Open an envelope sealed for `ctx` under this sealer's key. Any
+    /// mismatch (key, key version, suite, context, a flipped bit, a cut)
+    /// is [`ErrorKind::Decrypt`](crate::ErrorKind::Decrypt); an unknown
+    /// version or suite byte and impossible lengths are reported as such.
+    pub fn open(&self, ctx: &Context<'_>, envelope: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        ctx.check()?;
+        let h = EnvelopeHeader::parse(envelope)?;
+        if h.suite() != self.suite
+            || h.key_version() != self.key_version
+            || !bool::from(h.key_id().ct_eq(&self.key_id))
+        {
+            return Err(Error::decrypt());
+        }
+        let header = &envelope[..h.header_len()];
+        let mut body = Zeroizing::new(envelope[h.header_len()..].to_vec());
+        let n1 = h.nonce(0);
+        ctx.with_aad(header, |aad| -> Result<()> {
+            match &self.layers {
+                Layers::One(p) => open_layer(p, &n1, aad, &mut body),
+                Layers::Cascade(aes, sm4) => {
+                    open_layer(sm4, &h.nonce(1), aad, &mut body)?;
+                    open_layer(aes, &n1, aad, &mut body)
+                }
+            }
+        })?;
+        Ok(body)
+    }
+}
+
+/// Open one layer: `buf` = ciphertext || tag, left holding the plaintext.
+fn open_layer(p: &Primitive, nonce: &[u8; NONCE_LEN], aad: &[u8], buf: &mut Vec<u8>) -> Result<()> {
+    let ct_len = buf.len().checked_sub(TAG_LEN).ok_or_else(Error::decrypt)?;
+    let tag: [u8; TAG_LEN] = buf[ct_len..].try_into().expect("16");
+    let r = p.open_in_place(nonce, aad, &mut buf[..ct_len], &tag);
+    buf.truncate(ct_len);
+    if r.is_err() {
+        // The in-place buffer may hold unauthenticated keystream output.
+        buf.zeroize();
+    }
+    r
+}
