@@ -24,7 +24,9 @@ impl<'a> Reader<'a> {
             .pos
             .checked_add(n)
             .filter(|end| *end <= self.buf.len())
-            .ok_or_else(|| Error::malformed(format!("{} truncated at byte {}", self.what, self.pos)))?;
+            .ok_or_else(|| {
+                Error::malformed(format!("{} truncated at byte {}", self.what, self.pos))
+            })?;
         let out = &self.buf[self.pos..end];
         self.pos = end;
         Ok(out)

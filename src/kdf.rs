@@ -17,7 +17,8 @@ pub(crate) const SALT: &[u8] = b"chatvault/v1";
 /// HKDF-SHA256(ikm, salt = [`SALT`], info = label || len-prefixed parts)
 /// into `out` (at most 255 * 32 bytes; every caller asks for 16 to 64).
 pub(crate) fn derive(ikm: &[u8], label: &str, parts: &[&[u8]], out: &mut [u8]) {
-    let mut info = Vec::with_capacity(label.len() + parts.iter().map(|p| p.len() + 2).sum::<usize>());
+    let mut info =
+        Vec::with_capacity(label.len() + parts.iter().map(|p| p.len() + 2).sum::<usize>());
     info.extend_from_slice(label.as_bytes());
     for part in parts {
         // Every part is a name or a small integer; names are length-checked

@@ -109,8 +109,12 @@ mod tests {
 
     #[test]
     fn threads_get_different_streams() {
-        let a = std::thread::spawn(|| array::<16>().unwrap()).join().unwrap();
-        let b = std::thread::spawn(|| array::<16>().unwrap()).join().unwrap();
+        let a = std::thread::spawn(|| array::<16>().unwrap())
+            .join()
+            .unwrap();
+        let b = std::thread::spawn(|| array::<16>().unwrap())
+            .join()
+            .unwrap();
         assert_ne!(a, b);
     }
 }

@@ -66,7 +66,9 @@ struct Inner {
 
 impl std::fmt::Debug for FileKeyStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FileKeyStore").field("dir", &self.dir).finish_non_exhaustive()
+        f.debug_struct("FileKeyStore")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -98,7 +100,10 @@ impl FileKeyStore {
             .truncate(false)
             .open(&path)
             .map_err(|e| Error::io("opening keys.slots", e))?;
-        let len = file.metadata().map_err(|e| Error::io("reading keys.slots", e))?.len();
+        let len = file
+            .metadata()
+            .map_err(|e| Error::io("reading keys.slots", e))?
+            .len();
         // A partial last slot can only come from a crash while growing the
         // file; treat its bytes as one more (damaged or free) slot.
         let slots = len.div_ceil(SLOT_LEN as u64);
@@ -191,7 +196,9 @@ impl Inner {
     }
 
     fn sync(&self) -> Result<()> {
-        self.file.sync_data().map_err(|e| Error::io("syncing keys.slots", e))
+        self.file
+            .sync_data()
+            .map_err(|e| Error::io("syncing keys.slots", e))
     }
 
     fn alloc(&mut self) -> u64 {
@@ -212,7 +219,10 @@ impl KeyStore for FileKeyStore {
         inner.read_slot(slot, &mut buf)?;
         if checksum(&buf) != buf[SLOT_LEN - CHECK..] || buf[9..41] != locator[..] {
             buf.zeroize();
-            return Err(Error::new(ErrorKind::Io, format!("key store slot {slot} changed on disk")));
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("key store slot {slot} changed on disk"),
+            ));
         }
         let len = u16::from_be_bytes([buf[41], buf[42]]) as usize;
         let out = buf[HEADER..HEADER + len].to_vec();

@@ -102,7 +102,11 @@ mod tests {
             let n: Vec<_> = nodes.iter().filter(|n| n.covers(day)).collect();
             if (a..=b).contains(&day) {
                 assert_eq!(n.len(), 1, "day {day} covered once");
-                assert_eq!(*n[0].leaf(day), *full[0].leaf(day), "same leaf as from the root");
+                assert_eq!(
+                    *n[0].leaf(day),
+                    *full[0].leaf(day),
+                    "same leaf as from the root"
+                );
             } else {
                 assert!(n.is_empty(), "day {day} outside the window is not covered");
             }

@@ -30,7 +30,9 @@ use super::ggm::{self, Node};
 use super::keyring::{locator, unwrap_record, Keyring, RecordHeader};
 use super::store::KeyStore;
 use super::wrap::{self, Argon2Params, Kek, SecretKind};
-use super::{check_name, day_of, DataKey, DataKeyId, Domain, IdClass, MAX_DEPARTMENT_LEN, MAX_ID_LEN};
+use super::{
+    check_name, day_of, DataKey, DataKeyId, Domain, IdClass, MAX_DEPARTMENT_LEN, MAX_ID_LEN,
+};
 use crate::codec::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
 use crate::seal::{Context, Sealer, Suite};
@@ -59,7 +61,11 @@ pub struct GranteeSecret {
 
 impl std::fmt::Debug for GranteeSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "GranteeSecret(public {})", crate::seal::hex_prefix(self.public().as_bytes()))
+        write!(
+            f,
+            "GranteeSecret(public {})",
+            crate::seal::hex_prefix(self.public().as_bytes())
+        )
     }
 }
 
@@ -79,14 +85,23 @@ impl GranteeSecret {
     }
 
     /// Wrap under a passphrase (Argon2id) for storage.
-    pub fn export_with_passphrase(&self, passphrase: &[u8], params: Argon2Params) -> Result<Vec<u8>> {
+    pub fn export_with_passphrase(
+        &self,
+        passphrase: &[u8],
+        params: Argon2Params,
+    ) -> Result<Vec<u8>> {
         let b = Zeroizing::new(self.secret.to_bytes());
         wrap::wrap_passphrase(SecretKind::GranteeSecret, "", &b, passphrase, params)
     }
 
     /// Unwrap a secret exported with [`export_with_passphrase`](Self::export_with_passphrase).
     pub fn import_with_passphrase(blob: &[u8], passphrase: &[u8]) -> Result<GranteeSecret> {
-        let b = wrap::unwrap(SecretKind::GranteeSecret, "", blob, wrap::Unwrapper::Passphrase(passphrase))?;
+        let b = wrap::unwrap(
+            SecretKind::GranteeSecret,
+            "",
+            blob,
+            wrap::Unwrapper::Passphrase(passphrase),
+        )?;
         Ok(GranteeSecret {
             secret: StaticSecret::from(*b),
         })
@@ -100,7 +115,12 @@ impl GranteeSecret {
 
     /// Unwrap a secret exported with [`export_with_kek`](Self::export_with_kek).
     pub fn import_with_kek(blob: &[u8], kek: &Kek) -> Result<GranteeSecret> {
-        let b = wrap::unwrap(SecretKind::GranteeSecret, "", blob, wrap::Unwrapper::Kek(kek))?;
+        let b = wrap::unwrap(
+            SecretKind::GranteeSecret,
+            "",
+            blob,
+            wrap::Unwrapper::Kek(kek),
+        )?;
         Ok(GranteeSecret {
             secret: StaticSecret::from(*b),
         })
@@ -158,14 +178,20 @@ impl TenantPublic {
     pub fn from_bytes(b: &[u8]) -> Result<TenantPublic> {
         let mut r = Reader::new(b, "tenant public key");
         if &r.array::<4>()? != b"CVTP" {
-            return Err(Error::malformed("not a chatvault tenant public key (bad magic)"));
+            return Err(Error::malformed(
+                "not a chatvault tenant public key (bad magic)",
+            ));
         }
         let v = r.u8()?;
         if v != 1 {
-            return Err(Error::new(ErrorKind::UnsupportedVersion, format!("tenant public key version {v}")));
+            return Err(Error::new(
+                ErrorKind::UnsupportedVersion,
+                format!("tenant public key version {v}"),
+            ));
         }
         let tenant = r.str16()?;
-        check_name("tenant", tenant, MAX_ID_LEN).map_err(|e| Error::malformed(e.detail().to_owned()))?;
+        check_name("tenant", tenant, MAX_ID_LEN)
+            .map_err(|e| Error::malformed(e.detail().to_owned()))?;
         let key = VerifyingKey::from_bytes(&r.array::<32>()?)
             .map_err(|_| Error::malformed("tenant public key: not an Ed25519 point"))?;
         r.finish()?;
@@ -196,10 +222,16 @@ impl Validity {
 
     fn check(&self, now: i64) -> Result<()> {
         if now < self.not_before {
-            return Err(Error::new(ErrorKind::GrantNotYetValid, format!("valid from {}", self.not_before)));
+            return Err(Error::new(
+                ErrorKind::GrantNotYetValid,
+                format!("valid from {}", self.not_before),
+            ));
         }
         if now >= self.expires_at {
-            return Err(Error::new(ErrorKind::GrantExpired, format!("expired at {}", self.expires_at)));
+            return Err(Error::new(
+                ErrorKind::GrantExpired,
+                format!("expired at {}", self.expires_at),
+            ));
         }
         Ok(())
     }
@@ -221,7 +253,9 @@ impl SupervisorScope {
         d.sort();
         d.dedup();
         if d.is_empty() {
-            return Err(Error::invalid("a supervisor grant needs at least one department"));
+            return Err(Error::invalid(
+                "a supervisor grant needs at least one department",
+            ));
         }
         for dept in &d {
             check_name("department", dept, MAX_DEPARTMENT_LEN)?;
@@ -267,7 +301,9 @@ impl AgentScope {
         c.sort();
         c.dedup();
         if c.is_empty() {
-            return Err(Error::invalid("an agent grant needs at least one identifier class"));
+            return Err(Error::invalid(
+                "an agent grant needs at least one identifier class",
+            ));
         }
         Ok(AgentScope { classes: c })
     }
@@ -288,7 +324,12 @@ pub(crate) struct Common {
 }
 
 impl Common {
-    pub(crate) fn new(label: &str, validity: Validity, now: i64, locator_key: &[u8; 32]) -> Result<Common> {
+    pub(crate) fn new(
+        label: &str,
+        validity: Validity,
+        now: i64,
+        locator_key: &[u8; 32],
+    ) -> Result<Common> {
         check_name("grant label", label, MAX_GRANT_LABEL)?;
         Ok(Common {
             id: crate::rng::array()?,
@@ -313,7 +354,8 @@ impl Common {
         let issued_at = r.i64()?;
         let not_before = r.i64()?;
         let expires_at = r.i64()?;
-        let validity = Validity::new(not_before, expires_at).map_err(|e| Error::malformed(e.detail().to_owned()))?;
+        let validity = Validity::new(not_before, expires_at)
+            .map_err(|e| Error::malformed(e.detail().to_owned()))?;
         let label = r.str16()?.to_owned();
         let locator_key = Zeroizing::new(r.array()?);
         Ok(Common {
@@ -338,7 +380,12 @@ impl SupervisorPayload {
         self.common.encode(&mut out);
         out.put_i64(self.window.0);
         out.put_i64(self.window.1);
-        out.put_u16(self.departments.len().try_into().map_err(|_| Error::invalid("too many departments"))?);
+        out.put_u16(
+            self.departments
+                .len()
+                .try_into()
+                .map_err(|_| Error::invalid("too many departments"))?,
+        );
         for (name, version, nodes) in &self.departments {
             out.put_lp16(name.as_bytes());
             out.put_u32(*version);
@@ -365,7 +412,9 @@ impl SupervisorPayload {
                 let level = r.u8()?;
                 let prefix = r.u32()?;
                 if level > ggm::DEPTH || (prefix as u64) << level > ggm::MAX_DAY as u64 {
-                    return Err(Error::malformed("supervisor grant: impossible key tree node"));
+                    return Err(Error::malformed(
+                        "supervisor grant: impossible key tree node",
+                    ));
                 }
                 nodes.push(Node {
                     level,
@@ -407,7 +456,8 @@ impl AgentPayload {
         let common = Common::decode(&mut r)?;
         let mut classes = Vec::new();
         for _ in 0..r.u8()? {
-            let class = IdClass::from_u8(r.u8()?).map_err(|e| Error::malformed(e.detail().to_owned()))?;
+            let class =
+                IdClass::from_u8(r.u8()?).map_err(|e| Error::malformed(e.detail().to_owned()))?;
             classes.push((class, r.u32()?, Zeroizing::new(r.array()?)));
         }
         r.finish()?;
@@ -415,7 +465,12 @@ impl AgentPayload {
     }
 }
 
-fn signed_message(kind: Kind, tenant: &str, recipient: &[u8; 32], payload: &[u8]) -> Zeroizing<Vec<u8>> {
+fn signed_message(
+    kind: Kind,
+    tenant: &str,
+    recipient: &[u8; 32],
+    payload: &[u8],
+) -> Zeroizing<Vec<u8>> {
     let mut m = Zeroizing::new(Vec::with_capacity(payload.len() + 128));
     m.put(SIGN_LABEL);
     m.put_u8(kind as u8);
@@ -427,14 +482,29 @@ fn signed_message(kind: Kind, tenant: &str, recipient: &[u8; 32], payload: &[u8]
 
 fn seal_key(shared: &[u8; 32], eph: &[u8; 32], recipient: &[u8; 32]) -> Zeroizing<[u8; 32]> {
     let mut k = Zeroizing::new([0u8; 32]);
-    crate::kdf::derive(shared, "chatvault grant seal", &[eph, recipient], &mut k[..]);
+    crate::kdf::derive(
+        shared,
+        "chatvault grant seal",
+        &[eph, recipient],
+        &mut k[..],
+    );
     k
 }
 
 /// Sign and seal a payload to `grantee`.
-pub(crate) fn seal(ring: &Keyring, grantee: &GranteePublic, kind: Kind, payload: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn seal(
+    ring: &Keyring,
+    grantee: &GranteePublic,
+    kind: Kind,
+    payload: &[u8],
+) -> Result<Vec<u8>> {
     let signing: &SigningKey = ring.signing_key();
-    let sig = signing.sign(&signed_message(kind, ring.tenant(), grantee.as_bytes(), payload));
+    let sig = signing.sign(&signed_message(
+        kind,
+        ring.tenant(),
+        grantee.as_bytes(),
+        payload,
+    ));
     let mut eph_bytes = Zeroizing::new([0u8; 32]);
     crate::rng::os_fill(&mut eph_bytes[..])?;
     let eph = StaticSecret::from(*eph_bytes);
@@ -463,23 +533,37 @@ pub(crate) fn seal(ring: &Keyring, grantee: &GranteePublic, kind: Kind, payload:
 }
 
 /// Open a grant blob of `kind` and verify its signature; returns the payload.
-fn open(blob: &[u8], kind: Kind, secret: &GranteeSecret, tenant: &TenantPublic) -> Result<Zeroizing<Vec<u8>>> {
+fn open(
+    blob: &[u8],
+    kind: Kind,
+    secret: &GranteeSecret,
+    tenant: &TenantPublic,
+) -> Result<Zeroizing<Vec<u8>>> {
     let mut r = Reader::new(blob, "grant");
     if &r.array::<4>()? != MAGIC {
         return Err(Error::malformed("not a chatvault grant (bad magic)"));
     }
     let v = r.u8()?;
     if v != VERSION {
-        return Err(Error::new(ErrorKind::UnsupportedVersion, format!("grant version {v}")));
+        return Err(Error::new(
+            ErrorKind::UnsupportedVersion,
+            format!("grant version {v}"),
+        ));
     }
     let k = r.u8()?;
     if k != kind as u8 {
-        return Err(Error::invalid(format!("grant is of kind {k}, expected {}", kind as u8)));
+        return Err(Error::invalid(format!(
+            "grant is of kind {k}, expected {}",
+            kind as u8
+        )));
     }
     let eph_pub: [u8; 32] = r.array()?;
     let recipient: [u8; 32] = r.array()?;
     if recipient != *secret.public().as_bytes() {
-        return Err(Error::new(ErrorKind::GrantInvalid, "grant was sealed to another grantee"));
+        return Err(Error::new(
+            ErrorKind::GrantInvalid,
+            "grant was sealed to another grantee",
+        ));
     }
     let shared = secret.secret.diffie_hellman(&PublicKey::from(eph_pub));
     if !shared.was_contributory() {
@@ -495,19 +579,26 @@ fn open(blob: &[u8], kind: Kind, secret: &GranteeSecret, tenant: &TenantPublic) 
     let payload = Zeroizing::new(plain[..split].to_vec());
     tenant
         .key
-        .verify_strict(&signed_message(kind, tenant.tenant(), &recipient, &payload), &sig)
+        .verify_strict(
+            &signed_message(kind, tenant.tenant(), &recipient, &payload),
+            &sig,
+        )
         .map_err(|_| Error::new(ErrorKind::GrantInvalid, "issuer signature does not verify"))?;
     Ok(payload)
 }
 
 fn fetch(store: &dyn KeyStore, loc: &super::Locator) -> Result<Vec<u8>> {
-    store
-        .get(loc)?
-        .ok_or_else(|| Error::new(ErrorKind::KeyNotFound, "no such data key (never created, or shredded)"))
+    store.get(loc)?.ok_or_else(|| {
+        Error::new(
+            ErrorKind::KeyNotFound,
+            "no such data key (never created, or shredded)",
+        )
+    })
 }
 
 fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>> {
-    m.lock().map_err(|_| Error::new(ErrorKind::Poisoned, "grant cache lock poisoned"))
+    m.lock()
+        .map_err(|_| Error::new(ErrorKind::Poisoned, "grant cache lock poisoned"))
 }
 
 /// An opened supervisor "private key" grant.
@@ -553,7 +644,11 @@ impl std::fmt::Debug for SupervisorGrant {
 impl SupervisorGrant {
     /// Open a supervisor grant sealed to `secret`, checking it was issued by
     /// `tenant`'s owner. Times are checked on use, not here.
-    pub fn open(blob: &[u8], secret: &GranteeSecret, tenant: &TenantPublic) -> Result<SupervisorGrant> {
+    pub fn open(
+        blob: &[u8],
+        secret: &GranteeSecret,
+        tenant: &TenantPublic,
+    ) -> Result<SupervisorGrant> {
         let payload = SupervisorPayload::decode(&open(blob, Kind::Supervisor, secret, tenant)?)?;
         Ok(SupervisorGrant {
             tenant: tenant.tenant().to_owned(),
@@ -584,7 +679,11 @@ impl SupervisorGrant {
     }
     /// The granted departments.
     pub fn departments(&self) -> Vec<&str> {
-        self.payload.departments.iter().map(|(d, _, _)| d.as_str()).collect()
+        self.payload
+            .departments
+            .iter()
+            .map(|(d, _, _)| d.as_str())
+            .collect()
     }
 
     /// Whether, at `now`, the grant allows reading content of `department`
@@ -595,7 +694,10 @@ impl SupervisorGrant {
         self.dept_index(department)?;
         let (from, to) = self.payload.window;
         if at < from || at >= to {
-            return Err(Error::new(ErrorKind::GrantOutOfScope, "time outside the grant's window"));
+            return Err(Error::new(
+                ErrorKind::GrantOutOfScope,
+                "time outside the grant's window",
+            ));
         }
         Ok(())
     }
@@ -630,12 +732,18 @@ impl SupervisorGrant {
         let (header, hbytes, envelope) = RecordHeader::parse(record)?;
         let (dept, version, nodes) = &self.payload.departments[i];
         if header.domain != Domain::Archive(dept.clone()) {
-            return Err(Error::new(ErrorKind::GrantOutOfScope, "key belongs to another department"));
+            return Err(Error::new(
+                ErrorKind::GrantOutOfScope,
+                "key belongs to another department",
+            ));
         }
         if header.domain_version != *version {
             return Err(Error::new(
                 ErrorKind::GrantOutOfScope,
-                format!("key is at version {}, the grant holds version {version} (rotated)", header.domain_version),
+                format!(
+                    "key is at version {}, the grant holds version {version} (rotated)",
+                    header.domain_version
+                ),
             ));
         }
         let cache_key = (i, header.day);
@@ -643,11 +751,17 @@ impl SupervisorGrant {
         let wrapper = match cached {
             Some(w) => w,
             None => {
-                let node = nodes
-                    .iter()
-                    .find(|n| n.covers(header.day))
-                    .ok_or_else(|| Error::new(ErrorKind::GrantOutOfScope, "conversation day outside the grant's window"))?;
-                let w = Arc::new(Sealer::from_secret(&node.leaf(header.day), Suite::Aes256Gcm, *version));
+                let node = nodes.iter().find(|n| n.covers(header.day)).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::GrantOutOfScope,
+                        "conversation day outside the grant's window",
+                    )
+                })?;
+                let w = Arc::new(Sealer::from_secret(
+                    &node.leaf(header.day),
+                    Suite::Aes256Gcm,
+                    *version,
+                ));
                 lock(&self.wrappers)?.insert(cache_key, w.clone());
                 w
             }
@@ -736,11 +850,22 @@ impl AgentGrant {
             .classes
             .iter()
             .find(|(c, _, _)| *c == class)
-            .ok_or_else(|| Error::new(ErrorKind::GrantOutOfScope, "identifier class not in the grant"))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::GrantOutOfScope,
+                    "identifier class not in the grant",
+                )
+            })
     }
 
     /// The data key of a customer's identifiers of a granted class.
-    pub fn customer_key(&self, store: &dyn KeyStore, customer: &str, class: IdClass, now: i64) -> Result<DataKey> {
+    pub fn customer_key(
+        &self,
+        store: &dyn KeyStore,
+        customer: &str,
+        class: IdClass,
+        now: i64,
+    ) -> Result<DataKey> {
         self.payload.common.validity.check(now)?;
         let (_, version, key) = self.class_entry(class)?;
         let id = DataKeyId::customer(customer, class);
@@ -749,12 +874,18 @@ impl AgentGrant {
         let record = fetch(store, &loc)?;
         let (header, hbytes, envelope) = RecordHeader::parse(&record)?;
         if header.domain != Domain::Identifier(class) {
-            return Err(Error::new(ErrorKind::GrantOutOfScope, "key belongs to another class"));
+            return Err(Error::new(
+                ErrorKind::GrantOutOfScope,
+                "key belongs to another class",
+            ));
         }
         if header.domain_version != *version {
             return Err(Error::new(
                 ErrorKind::GrantOutOfScope,
-                format!("key is at version {}, the grant holds version {version} (rotated)", header.domain_version),
+                format!(
+                    "key is at version {}, the grant holds version {version} (rotated)",
+                    header.domain_version
+                ),
             ));
         }
         let cached = lock(&self.wrappers)?.get(&class).cloned();

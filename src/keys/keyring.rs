@@ -131,7 +131,11 @@ impl RecordHeader {
             (2, c, "") => Domain::Identifier(
                 IdClass::from_u8(c).map_err(|e| Error::malformed(e.detail().to_owned()))?,
             ),
-            _ => return Err(Error::malformed("wrapped data key: inconsistent kind fields")),
+            _ => {
+                return Err(Error::malformed(
+                    "wrapped data key: inconsistent kind fields",
+                ))
+            }
         };
         let header_len = record.len() - r.rest().len();
         Ok((
@@ -170,7 +174,10 @@ pub(crate) fn unwrap_record(
     let ad = record_ad(locator, header_bytes);
     let plain = wrapper.open(&wrap_context(tenant, &ad), envelope)?;
     let secret: [u8; 32] = plain[..].try_into().map_err(|_| Error::decrypt())?;
-    Ok(DataKey::from_secret(Zeroizing::new(secret), header.key_version))
+    Ok(DataKey::from_secret(
+        Zeroizing::new(secret),
+        header.key_version,
+    ))
 }
 
 /// locator = HMAC-SHA256(locator key, "chatvault locator" || id)
@@ -187,9 +194,19 @@ impl Keyring {
     pub fn new(tenant: &str, master: MasterKey, store: Arc<dyn KeyStore>) -> Result<Keyring> {
         check_name("tenant", tenant, MAX_ID_LEN)?;
         let mut locator_key = Zeroizing::new([0u8; 32]);
-        crate::kdf::derive(master.secret(), "chatvault locator key", &[tenant.as_bytes()], &mut locator_key[..]);
+        crate::kdf::derive(
+            master.secret(),
+            "chatvault locator key",
+            &[tenant.as_bytes()],
+            &mut locator_key[..],
+        );
         let mut seed = Zeroizing::new([0u8; 32]);
-        crate::kdf::derive(master.secret(), "chatvault grant signing", &[tenant.as_bytes()], &mut seed[..]);
+        crate::kdf::derive(
+            master.secret(),
+            "chatvault grant signing",
+            &[tenant.as_bytes()],
+            &mut seed[..],
+        );
         let signing = ed25519_dalek::SigningKey::from_bytes(&seed);
         let versions = match store.load_versions()? {
             Some(bytes) => decode_versions(&bytes)?,
@@ -234,7 +251,11 @@ impl Keyring {
         crate::kdf::derive(
             self.master.secret(),
             "chatvault domain",
-            &[self.tenant.as_bytes(), &domain.encode(), &version.to_be_bytes()],
+            &[
+                self.tenant.as_bytes(),
+                &domain.encode(),
+                &version.to_be_bytes(),
+            ],
             &mut k[..],
         );
         roots.insert((domain.clone(), version), k.clone());
@@ -309,7 +330,12 @@ impl Keyring {
     /// The data key of a conversation, created (random, stored wrapped under
     /// the department's archive key for the day of `started_at`) if it does
     /// not exist yet. `started_at` is Unix seconds.
-    pub fn conversation_key(&self, department: &str, conversation: &str, started_at: i64) -> Result<DataKey> {
+    pub fn conversation_key(
+        &self,
+        department: &str,
+        conversation: &str,
+        started_at: i64,
+    ) -> Result<DataKey> {
         let day = day_of(started_at)?;
         self.get_or_create(&DataKeyId::conversation(department, conversation), day)
     }
@@ -324,10 +350,12 @@ impl Keyring {
     /// created or has been shredded.
     pub fn data_key(&self, id: &DataKeyId) -> Result<DataKey> {
         let loc = self.locator(id)?;
-        let record = self
-            .store
-            .get(&loc)?
-            .ok_or_else(|| Error::new(ErrorKind::KeyNotFound, "no such data key (never created, or shredded)"))?;
+        let record = self.store.get(&loc)?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::KeyNotFound,
+                "no such data key (never created, or shredded)",
+            )
+        })?;
         self.open_record(&loc, &record)
     }
 
@@ -363,7 +391,9 @@ impl Keyring {
         let mut rewrapped = 0;
         if matches!(domain, Domain::Archive(_) | Domain::Identifier(_)) {
             for loc in self.store.locators()? {
-                let Some(record) = self.store.get(&loc)? else { continue };
+                let Some(record) = self.store.get(&loc)? else {
+                    continue;
+                };
                 let (header, _, _) = RecordHeader::parse(&record)?;
                 if header.domain != *domain || header.domain_version == new_version {
                     continue;
@@ -477,12 +507,16 @@ fn decode_versions(bytes: &[u8]) -> Result<BTreeMap<Domain, u32>> {
                     .map_err(|_| Error::malformed("version table: department not UTF-8"))?
                     .to_owned(),
             ),
-            (2, [c]) => Domain::Identifier(IdClass::from_u8(*c).map_err(|e| Error::malformed(e.detail().to_owned()))?),
+            (2, [c]) => Domain::Identifier(
+                IdClass::from_u8(*c).map_err(|e| Error::malformed(e.detail().to_owned()))?,
+            ),
             (3, []) => Domain::BlindIndex,
             (4, []) => Domain::Pseudonym,
             _ => return Err(Error::malformed("version table: unknown domain")),
         };
-        domain.check().map_err(|e| Error::malformed(e.detail().to_owned()))?;
+        domain
+            .check()
+            .map_err(|e| Error::malformed(e.detail().to_owned()))?;
         out.insert(domain, r.u32()?);
     }
     r.finish()?;

@@ -54,7 +54,10 @@ pub const MAX_ID_LEN: usize = 256;
 
 pub(crate) fn check_name(what: &str, s: &str, max: usize) -> Result<()> {
     if s.is_empty() || s.len() > max {
-        return Err(Error::invalid(format!("{what} must be 1 to {max} bytes, got {}", s.len())));
+        return Err(Error::invalid(format!(
+            "{what} must be 1 to {max} bytes, got {}",
+            s.len()
+        )));
     }
     Ok(())
 }
@@ -122,12 +125,22 @@ impl MasterKey {
         passphrase: &[u8],
         params: Argon2Params,
     ) -> Result<Vec<u8>> {
-        wrap::wrap_passphrase(wrap::SecretKind::MasterKey, tenant, &self.secret, passphrase, params)
+        wrap::wrap_passphrase(
+            wrap::SecretKind::MasterKey,
+            tenant,
+            &self.secret,
+            passphrase,
+            params,
+        )
     }
 
     /// Unwrap a key exported with [`export_with_passphrase`](Self::export_with_passphrase).
     /// A wrong passphrase or tenant is [`ErrorKind::Decrypt`](crate::ErrorKind::Decrypt).
-    pub fn import_with_passphrase(tenant: &str, blob: &[u8], passphrase: &[u8]) -> Result<MasterKey> {
+    pub fn import_with_passphrase(
+        tenant: &str,
+        blob: &[u8],
+        passphrase: &[u8],
+    ) -> Result<MasterKey> {
         let secret = wrap::unwrap(
             wrap::SecretKind::MasterKey,
             tenant,
@@ -144,7 +157,12 @@ impl MasterKey {
 
     /// Unwrap a key exported with [`export_with_kek`](Self::export_with_kek).
     pub fn import_with_kek(tenant: &str, blob: &[u8], kek: &Kek) -> Result<MasterKey> {
-        let secret = wrap::unwrap(wrap::SecretKind::MasterKey, tenant, blob, wrap::Unwrapper::Kek(kek))?;
+        let secret = wrap::unwrap(
+            wrap::SecretKind::MasterKey,
+            tenant,
+            blob,
+            wrap::Unwrapper::Kek(kek),
+        )?;
         Ok(MasterKey { secret })
     }
 

@@ -109,7 +109,11 @@ pub struct Kek {
 
 impl std::fmt::Debug for Kek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Kek({})", crate::seal::hex_prefix(&crate::seal::key_id(&self.secret)))
+        write!(
+            f,
+            "Kek({})",
+            crate::seal::hex_prefix(&crate::seal::key_id(&self.secret))
+        )
     }
 }
 
@@ -131,7 +135,12 @@ fn header(kind: SecretKind, method: u8) -> Vec<u8> {
     h
 }
 
-fn seal_with(wrapping: &[u8; 32], tenant: &str, mut out: Vec<u8>, secret: &[u8; 32]) -> Result<Vec<u8>> {
+fn seal_with(
+    wrapping: &[u8; 32],
+    tenant: &str,
+    mut out: Vec<u8>,
+    secret: &[u8; 32],
+) -> Result<Vec<u8>> {
     let sealer = Sealer::from_secret(wrapping, Suite::Aes256Gcm, 1);
     let env = sealer.seal(&Context::new(tenant, &out[..], "wrapped secret"), secret)?;
     out.extend_from_slice(&env);
@@ -158,7 +167,12 @@ pub(crate) fn wrap_passphrase(
     seal_with(&wrapping, tenant, out, secret)
 }
 
-pub(crate) fn wrap_kek(kind: SecretKind, tenant: &str, secret: &[u8; 32], kek: &Kek) -> Result<Vec<u8>> {
+pub(crate) fn wrap_kek(
+    kind: SecretKind,
+    tenant: &str,
+    secret: &[u8; 32],
+    kek: &Kek,
+) -> Result<Vec<u8>> {
     let mut out = header(kind, METHOD_KEK);
     out.put(&crate::seal::key_id(&kek.secret));
     seal_with(&kek.secret, tenant, out, secret)
@@ -178,7 +192,9 @@ pub(crate) fn unwrap(
 ) -> Result<Zeroizing<[u8; 32]>> {
     let mut r = Reader::new(blob, "wrapped secret");
     if &r.array::<4>()? != MAGIC {
-        return Err(Error::malformed("not a chatvault wrapped secret (bad magic)"));
+        return Err(Error::malformed(
+            "not a chatvault wrapped secret (bad magic)",
+        ));
     }
     let version = r.u8()?;
     if version != VERSION {
@@ -208,8 +224,16 @@ pub(crate) fn unwrap(
             // humans, not a check that would tell an attacker more.
             Zeroizing::new(*kek.secret)
         }
-        (METHOD_PASSPHRASE, _) => return Err(Error::invalid("secret is wrapped under a passphrase, not a KEK")),
-        (METHOD_KEK, _) => return Err(Error::invalid("secret is wrapped under a KEK, not a passphrase")),
+        (METHOD_PASSPHRASE, _) => {
+            return Err(Error::invalid(
+                "secret is wrapped under a passphrase, not a KEK",
+            ))
+        }
+        (METHOD_KEK, _) => {
+            return Err(Error::invalid(
+                "secret is wrapped under a KEK, not a passphrase",
+            ))
+        }
         (m, _) => return Err(Error::malformed(format!("unknown wrapping method {m}"))),
     };
     let header_len = blob.len() - r.rest().len();

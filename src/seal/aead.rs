@@ -142,7 +142,9 @@ impl Primitive {
     ) -> Result<[u8; TAG_LEN]> {
         match self {
             #[cfg(feature = "ring")]
-            Primitive::Aes256Gcm(k) | Primitive::ChaCha20Poly1305(k) => ring_seal(k, nonce, aad, buf),
+            Primitive::Aes256Gcm(k) | Primitive::ChaCha20Poly1305(k) => {
+                ring_seal(k, nonce, aad, buf)
+            }
             #[cfg(not(feature = "ring"))]
             Primitive::Aes256Gcm(k) => rc_seal(&**k, nonce, aad, buf),
             #[cfg(not(feature = "ring"))]

@@ -86,10 +86,7 @@ impl Normalization {
                 .map(|c| c.to_ascii_uppercase())
                 .collect(),
             Normalization::BankCard => folded().filter(char::is_ascii_digit).collect(),
-            Normalization::Email => folded()
-                .collect::<String>()
-                .trim()
-                .to_ascii_lowercase(),
+            Normalization::Email => folded().collect::<String>().trim().to_ascii_lowercase(),
         }
     }
 }
@@ -116,7 +113,9 @@ pub struct BlindIndexer {
 
 impl std::fmt::Debug for BlindIndexer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BlindIndexer").field("len", &self.len).finish_non_exhaustive()
+        f.debug_struct("BlindIndexer")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
     }
 }
 
@@ -127,7 +126,8 @@ impl BlindIndexer {
                 "blind index length {len} outside {MIN_INDEX_LEN}..={MAX_INDEX_LEN}"
             )));
         }
-        let mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC takes any key length");
+        let mac =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC takes any key length");
         Ok(BlindIndexer { mac, len })
     }
 

@@ -144,9 +144,15 @@ impl<'a> Context<'a> {
     }
 
     fn check(&self) -> Result<()> {
-        for (name, v) in [("tenant", self.tenant), ("record", self.record), ("field", self.field)] {
+        for (name, v) in [
+            ("tenant", self.tenant),
+            ("record", self.record),
+            ("field", self.field),
+        ] {
             if v.len() > u16::MAX as usize {
-                return Err(Error::invalid(format!("context {name} longer than 65535 bytes")));
+                return Err(Error::invalid(format!(
+                    "context {name} longer than 65535 bytes"
+                )));
             }
         }
         Ok(())
@@ -244,7 +250,12 @@ impl Sealer {
             Suite::Aes256GcmSm4Gcm => 48,
             _ => 32,
         };
-        crate::kdf::derive(secret, "chatvault aead key", &[&[suite as u8]], &mut sub[..n]);
+        crate::kdf::derive(
+            secret,
+            "chatvault aead key",
+            &[&[suite as u8]],
+            &mut sub[..n],
+        );
         let k32 = |s: &[u8]| -> [u8; 32] { s[..32].try_into().expect("32 bytes") };
         let k16 = |s: &[u8]| -> [u8; 16] { s[..16].try_into().expect("16 bytes") };
         let layers = match suite {
@@ -308,7 +319,12 @@ impl Sealer {
 
     /// Like [`seal`](Self::seal) but appends the envelope to `out`, so a
     /// caller can reuse one buffer. On error `out` is left as it was.
-    pub fn seal_append(&self, ctx: &Context<'_>, plaintext: &[u8], out: &mut Vec<u8>) -> Result<()> {
+    pub fn seal_append(
+        &self,
+        ctx: &Context<'_>,
+        plaintext: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
         ctx.check()?;
         let start = out.len();
         let layers = self.suite.layers();
