@@ -38,7 +38,8 @@ pub const MAX_RECORD_LEN: usize = SLOT_LEN - HEADER - CHECK;
 const USED: u8 = 1;
 
 /// A [`KeyStore`] in a directory of files. See the module docs for the
-/// erasure and crash guarantees. `Send + Sync`.
+/// erasure and crash guarantees. `Send + Sync`; one process at a time (an
+/// exclusive lock on `keys.slots` refuses a second opener).
 ///
 /// # Examples
 /// ```
@@ -100,6 +101,14 @@ impl FileKeyStore {
             .truncate(false)
             .open(&path)
             .map_err(|e| Error::io("opening keys.slots", e))?;
+        // One process per store: two writers would hand out the same free
+        // slot. The lock is released when the store is dropped.
+        file.try_lock().map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("key store {} is in use by another process: {e}", dir.display()),
+            )
+        })?;
         let len = file
             .metadata()
             .map_err(|e| Error::io("reading keys.slots", e))?
@@ -125,10 +134,11 @@ impl FileKeyStore {
                 inner.free.push(slot);
                 continue;
             }
-            if buf[0] != USED || checksum(&buf) != buf[SLOT_LEN - CHECK..] || {
-                let rlen = u16::from_be_bytes([buf[41], buf[42]]) as usize;
-                rlen > MAX_RECORD_LEN
-            } {
+            let record_len = u16::from_be_bytes([buf[41], buf[42]]) as usize;
+            let intact = buf[0] == USED
+                && checksum(&buf) == buf[SLOT_LEN - CHECK..]
+                && record_len <= MAX_RECORD_LEN;
+            if !intact {
                 if !repair {
                     return Err(Error::new(
                         ErrorKind::Io,
@@ -143,10 +153,9 @@ impl FileKeyStore {
             let locator: Locator = buf[9..41].try_into().expect("32");
             inner.next_generation = inner.next_generation.max(generation + 1);
             match inner.index.get(&locator).copied() {
-                Some((old_slot, old_gen)) if old_gen > generation => {
+                Some((_, newer)) if newer > generation => {
                     inner.write_slot(slot, &[0u8; SLOT_LEN])?;
                     inner.free.push(slot);
-                    let _ = old_slot;
                 }
                 Some((old_slot, _)) => {
                     inner.write_slot(old_slot, &[0u8; SLOT_LEN])?;

@@ -305,9 +305,15 @@ impl Keyring {
         if let Some(record) = self.store.get(&loc)? {
             return self.open_record(&loc, &record);
         }
-        // Hold the version table while creating, so a concurrent rotation
-        // cannot leave this key under the old version.
+        // Create under the version-table lock: two threads creating the same
+        // key must not both store one (the loser's sealed data would be
+        // lost), and a concurrent rotation must not leave it under the old
+        // version.
         let versions = lock(&self.versions)?;
+        if let Some(record) = self.store.get(&loc)? {
+            drop(versions);
+            return self.open_record(&loc, &record);
+        }
         let domain = Self::domain_of(id);
         let header = RecordHeader {
             domain_version: versions.get(&domain).copied().unwrap_or(1),
@@ -317,7 +323,6 @@ impl Keyring {
         };
         let key = DataKey::generate()?;
         self.wrap_and_put(&loc, &header, &key)?;
-        drop(versions);
         Ok(key)
     }
 
