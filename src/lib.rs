@@ -42,6 +42,11 @@ mod rng;
 pub mod seal;
 
 pub use error::{Error, ErrorKind, Result};
+
+// The README's Rust examples are compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 pub use zeroize::Zeroizing;
 
 /// Raw primitives with explicit keys and nonces, for known-answer tests and
