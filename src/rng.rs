@@ -26,10 +26,23 @@ use crate::error::{Error, ErrorKind, Result};
 /// Bytes a thread's generator produces before it reseeds from the OS.
 const RESEED_BYTES: u64 = 1 << 20;
 
+/// Bytes of generator output buffered per thread: nonces are taken from
+/// the buffer, which is refilled in one call (much cheaper per nonce than
+/// asking the generator for 12 bytes at a time).
+const POOL: usize = 256;
+
 struct ThreadRng {
     rng: ChaCha20Rng,
     generation: u64,
     produced: u64,
+    pool: [u8; POOL],
+    used: usize,
+}
+
+impl Drop for ThreadRng {
+    fn drop(&mut self) {
+        self.pool.zeroize();
+    }
 }
 
 thread_local! {
@@ -50,6 +63,8 @@ fn seeded(generation: u64) -> Result<ThreadRng> {
         rng,
         generation,
         produced: 0,
+        pool: [0u8; POOL],
+        used: POOL,
     })
 }
 
@@ -68,8 +83,21 @@ pub(crate) fn fill(dst: &mut [u8]) -> Result<()> {
             *slot = Some(seeded(generation)?);
         }
         let t = slot.as_mut().expect("seeded above");
-        t.rng.fill_bytes(dst);
         t.produced += dst.len() as u64;
+        if dst.len() > POOL {
+            t.rng.fill_bytes(dst);
+            return Ok(());
+        }
+        if POOL - t.used < dst.len() {
+            t.rng.fill_bytes(&mut t.pool);
+            t.used = 0;
+        }
+        let taken = &mut t.pool[t.used..t.used + dst.len()];
+        dst.copy_from_slice(taken);
+        // Bytes handed out are erased from the pool, so a later memory
+        // disclosure cannot reveal nonces or salts already used.
+        taken.zeroize();
+        t.used += dst.len();
         Ok(())
     })
 }

@@ -13,27 +13,24 @@ use super::{Suite, ENVELOPE_VERSION, KEY_ID_LEN};
 use crate::error::{Error, ErrorKind, Result};
 
 const FIXED: usize = 1 + 1 + 4 + KEY_ID_LEN;
-/// Longest header: the cascade's, with two nonces.
-pub(crate) const MAX_HEADER_LEN: usize = FIXED + 2 * NONCE_LEN;
 
 pub(crate) const fn fixed_header_len() -> usize {
     FIXED
 }
 
-/// Write the header into `buf`; returns its length.
-pub(crate) fn encode_header(
-    buf: &mut [u8; MAX_HEADER_LEN],
+/// Append the header to `out`.
+pub(crate) fn write_header(
+    out: &mut Vec<u8>,
     suite: Suite,
     key_version: u32,
     key_id: &[u8; KEY_ID_LEN],
     nonces: &[u8],
-) -> usize {
-    buf[0] = ENVELOPE_VERSION;
-    buf[1] = suite as u8;
-    buf[2..6].copy_from_slice(&key_version.to_be_bytes());
-    buf[6..FIXED].copy_from_slice(key_id);
-    buf[FIXED..FIXED + nonces.len()].copy_from_slice(nonces);
-    FIXED + nonces.len()
+) {
+    out.push(ENVELOPE_VERSION);
+    out.push(suite as u8);
+    out.extend_from_slice(&key_version.to_be_bytes());
+    out.extend_from_slice(key_id);
+    out.extend_from_slice(nonces);
 }
 
 /// The public header of an envelope: what sealed it, without opening it.

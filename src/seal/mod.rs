@@ -158,29 +158,25 @@ impl<'a> Context<'a> {
         Ok(())
     }
 
-    /// The associated data: header || u16 len || tenant || u16 len || record
-    /// || u16 len || field. Small contexts stay on the stack.
-    fn with_aad<T>(&self, header: &[u8], f: impl FnOnce(&[u8]) -> T) -> T {
-        let len = header.len() + 6 + self.tenant.len() + self.record.len() + self.field.len();
-        let mut stack = [0u8; 256];
-        let mut heap;
-        let buf: &mut [u8] = if len <= stack.len() {
-            &mut stack[..len]
-        } else {
-            heap = vec![0u8; len];
-            &mut heap
-        };
-        let mut at = 0;
-        let mut put = |bytes: &[u8]| {
-            buf[at..at + bytes.len()].copy_from_slice(bytes);
-            at += bytes.len();
-        };
-        put(header);
+    /// Append the associated data to `out`: version || suite || key version
+    /// || u16 len || tenant || u16 len || record || u16 len || field.
+    ///
+    /// The key id and the nonces are not in it: the key id is compared with
+    /// the opening key's own id before anything is decrypted, and each nonce
+    /// is an input of its AEAD layer. Keeping the AAD short matters: GHASH
+    /// over it is a large share of sealing a short field.
+    fn append_aad(&self, suite: Suite, key_version: u32, out: &mut Vec<u8>) {
+        out.push(ENVELOPE_VERSION);
+        out.push(suite as u8);
+        out.extend_from_slice(&key_version.to_be_bytes());
         for part in [self.tenant, self.record, self.field] {
-            put(&(part.len() as u16).to_be_bytes());
-            put(part);
+            out.extend_from_slice(&(part.len() as u16).to_be_bytes());
+            out.extend_from_slice(part);
         }
-        f(buf)
+    }
+
+    fn aad_len(&self) -> usize {
+        6 + 6 + self.tenant.len() + self.record.len() + self.field.len()
     }
 }
 
@@ -330,40 +326,48 @@ impl Sealer {
         let layers = self.suite.layers();
         let mut nonces = [0u8; 2 * NONCE_LEN];
         crate::rng::fill(&mut nonces[..layers * NONCE_LEN])?;
-        let mut hdr = [0u8; envelope::MAX_HEADER_LEN];
-        let header_len = envelope::encode_header(
-            &mut hdr,
+        // One buffer: header || plaintext || room for the inner tag (cascade)
+        // || AAD. The AAD sits after the data so it can be borrowed beside
+        // the part being encrypted in place, then is cut off again.
+        out.reserve(self.suite.overhead() + plaintext.len() + ctx.aad_len());
+        envelope::write_header(
+            out,
             self.suite,
             self.key_version,
             &self.key_id,
             &nonces[..layers * NONCE_LEN],
         );
-        let header = &hdr[..header_len];
-        out.reserve(header_len + plaintext.len() + layers * TAG_LEN);
-        out.extend_from_slice(header);
         let body = out.len();
         out.extend_from_slice(plaintext);
-        let n1: &[u8; NONCE_LEN] = nonces[..NONCE_LEN].try_into().expect("12");
-        let n2: &[u8; NONCE_LEN] = nonces[NONCE_LEN..].try_into().expect("12");
-        let result = ctx.with_aad(header, |aad| -> Result<()> {
-            match &self.layers {
-                Layers::One(p) => {
-                    let tag = p.seal_in_place(n1, aad, &mut out[body..])?;
-                    out.extend_from_slice(&tag);
-                }
-                Layers::Cascade(aes, sm4) => {
-                    let tag1 = aes.seal_in_place(n1, aad, &mut out[body..])?;
-                    out.extend_from_slice(&tag1);
-                    let tag2 = sm4.seal_in_place(n2, aad, &mut out[body..])?;
-                    out.extend_from_slice(&tag2);
-                }
-            }
-            Ok(())
-        });
-        if result.is_err() {
-            out.truncate(start);
+        let inner_end = out.len();
+        if layers == 2 {
+            out.extend_from_slice(&[0u8; TAG_LEN]);
         }
-        result
+        let aad_start = out.len();
+        ctx.append_aad(self.suite, self.key_version, out);
+        let (data, aad) = out.split_at_mut(aad_start);
+        let n1: &[u8; NONCE_LEN] = nonces[..NONCE_LEN].try_into().expect("12");
+        let result = match &self.layers {
+            Layers::One(p) => p.seal_in_place(n1, aad, &mut data[body..]),
+            Layers::Cascade(aes, sm4) => aes
+                .seal_in_place(n1, aad, &mut data[body..inner_end])
+                .and_then(|tag1| {
+                    data[inner_end..].copy_from_slice(&tag1);
+                    let n2: &[u8; NONCE_LEN] = nonces[NONCE_LEN..].try_into().expect("12");
+                    sm4.seal_in_place(n2, aad, &mut data[body..])
+                }),
+        };
+        out.truncate(aad_start);
+        match result {
+            Ok(tag) => {
+                out.extend_from_slice(&tag);
+                Ok(())
+            }
+            Err(e) => {
+                out.truncate(start);
+                Err(e)
+            }
+        }
     }
 
     /// Open an envelope sealed for `ctx` under this sealer's key. Any
@@ -379,31 +383,37 @@ impl Sealer {
         {
             return Err(Error::decrypt());
         }
-        let header = &envelope[..h.header_len()];
-        let mut body = Zeroizing::new(envelope[h.header_len()..].to_vec());
+        // body || AAD in one buffer, as in seal_append.
+        let body_len = envelope.len() - h.header_len();
+        let mut buf = Zeroizing::new(Vec::with_capacity(body_len + ctx.aad_len()));
+        buf.extend_from_slice(&envelope[h.header_len()..]);
+        ctx.append_aad(self.suite, self.key_version, &mut buf);
+        let (body, aad) = buf.split_at_mut(body_len);
         let n1 = h.nonce(0);
-        ctx.with_aad(header, |aad| -> Result<()> {
-            match &self.layers {
-                Layers::One(p) => open_layer(p, &n1, aad, &mut body),
-                Layers::Cascade(aes, sm4) => {
-                    open_layer(sm4, &h.nonce(1), aad, &mut body)?;
-                    open_layer(aes, &n1, aad, &mut body)
-                }
+        let pt_len = match &self.layers {
+            Layers::One(p) => open_layer(p, &n1, aad, body)?,
+            Layers::Cascade(aes, sm4) => {
+                let inner = open_layer(sm4, &h.nonce(1), aad, body)?;
+                open_layer(aes, &n1, aad, &mut body[..inner])?
             }
-        })?;
-        Ok(body)
+        };
+        buf.truncate(pt_len);
+        Ok(buf)
     }
 }
 
-/// Open one layer: `buf` = ciphertext || tag, left holding the plaintext.
-fn open_layer(p: &Primitive, nonce: &[u8; NONCE_LEN], aad: &[u8], buf: &mut Vec<u8>) -> Result<()> {
+/// Open one layer in place: `buf` = ciphertext || tag; returns the
+/// plaintext length (the plaintext is `buf[..len]`). On failure the buffer
+/// is wiped, as it may hold unauthenticated keystream output.
+fn open_layer(p: &Primitive, nonce: &[u8; NONCE_LEN], aad: &[u8], buf: &mut [u8]) -> Result<usize> {
     let ct_len = buf.len().checked_sub(TAG_LEN).ok_or_else(Error::decrypt)?;
-    let tag: [u8; TAG_LEN] = buf[ct_len..].try_into().expect("16");
-    let r = p.open_in_place(nonce, aad, &mut buf[..ct_len], &tag);
-    buf.truncate(ct_len);
-    if r.is_err() {
-        // The in-place buffer may hold unauthenticated keystream output.
-        buf.zeroize();
+    let (ct, tag) = buf.split_at_mut(ct_len);
+    let tag: &[u8; TAG_LEN] = (&*tag).try_into().expect("16");
+    match p.open_in_place(nonce, aad, ct, tag) {
+        Ok(()) => Ok(ct_len),
+        Err(e) => {
+            buf.zeroize();
+            Err(e)
+        }
     }
-    r
 }
