@@ -429,6 +429,16 @@ impl Keyring {
         BlindIndexer::from_secret(&*self.root(&Domain::BlindIndex, v)?, len)
     }
 
+    /// The tenant's pseudonym key (current version): deterministic, keyed
+    /// tags for `@nickname` pseudonyms and keyed hashes of identifiers.
+    pub fn pseudonym_key(&self) -> Result<super::PseudonymKey> {
+        let v = self.version(&Domain::Pseudonym)?;
+        Ok(super::PseudonymKey::from_secret(
+            &*self.root(&Domain::Pseudonym, v)?,
+            v,
+        ))
+    }
+
     /// Issue a supervisor "private key" grant to `grantee`: read archived
     /// content of `scope`'s departments in its time window, during
     /// `validity`. Returns the sealed grant bytes to hand to the grantee.

@@ -402,3 +402,61 @@ impl DataKey {
         Sealer::from_secret(&self.secret, suite, self.version)
     }
 }
+
+/// A tenant's pseudonym key: deterministic keyed tags, so the same customer
+/// always gets the same `@nickname` and the same keyed hash within a tenant,
+/// and nobody without the key can link a tag back to an identifier.
+///
+/// tag = HMAC-SHA256(key, u16 len purpose || purpose || input).
+///
+/// # Examples
+/// ```
+/// use std::sync::Arc;
+/// use chatvault::keys::{Keyring, MasterKey, MemoryKeyStore};
+/// let ring = Keyring::new("acme", MasterKey::generate()?, Arc::new(MemoryKeyStore::new()))?;
+/// let p = ring.pseudonym_key()?;
+/// assert_eq!(p.tag("nickname", b"cust-1")?, p.tag("nickname", b"cust-1")?);
+/// assert_ne!(p.tag("nickname", b"cust-1")?, p.tag("nickname", b"cust-2")?);
+/// assert_ne!(p.tag("nickname", b"cust-1")?, p.tag("hash", b"cust-1")?);
+/// # Ok::<(), chatvault::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct PseudonymKey {
+    mac: hmac::Hmac<sha2::Sha256>,
+    version: u32,
+}
+
+impl std::fmt::Debug for PseudonymKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PseudonymKey(v{})", self.version)
+    }
+}
+
+impl PseudonymKey {
+    pub(crate) fn from_secret(secret: &[u8; 32], version: u32) -> PseudonymKey {
+        use hmac::KeyInit;
+        PseudonymKey {
+            mac: <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(secret)
+                .expect("any key length"),
+            version,
+        }
+    }
+
+    /// The key version (bumped by rotating [`Domain::Pseudonym`]).
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// The 32-byte tag of `input` for `purpose` (at most 65,535 bytes).
+    pub fn tag(&self, purpose: &str, input: &[u8]) -> Result<[u8; 32]> {
+        use hmac::Mac;
+        if purpose.len() > u16::MAX as usize {
+            return Err(Error::invalid("purpose longer than 65535 bytes"));
+        }
+        let mut mac = self.mac.clone();
+        mac.update(&(purpose.len() as u16).to_be_bytes());
+        mac.update(purpose.as_bytes());
+        mac.update(input);
+        Ok(mac.finalize().into_bytes().into())
+    }
+}
