@@ -29,7 +29,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 1. The owner creates the tenant's master key and keeps it only wrapped.
     let tmk = MasterKey::generate()?;
     println!("owner: master key {tmk:?}");
-    let wrapped = tmk.export_with_passphrase(TENANT, b"owner passphrase", Argon2Params::RECOMMENDED)?;
+    let wrapped =
+        tmk.export_with_passphrase(TENANT, b"owner passphrase", Argon2Params::RECOMMENDED)?;
     println!(
         "owner: master key exported wrapped under Argon2id (64 MiB, 3 passes): {} bytes",
         wrapped.len()
@@ -41,16 +42,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let conversation = "conv-20260105-0042";
     let started = JAN_1_2026 + 4 * DAY + 9 * 3600;
     let messages = [
-        Msg { id: "m1", at: started, text: "您好，我想改一下收货地址" },
-        Msg { id: "m2", at: started + 40, text: "好的，请提供订单号和手机号" },
-        Msg { id: "m3", at: started + 95, text: "订单 202601050042，手机 138****5678" },
+        Msg {
+            id: "m1",
+            at: started,
+            text: "您好，我想改一下收货地址",
+        },
+        Msg {
+            id: "m2",
+            at: started + 40,
+            text: "好的，请提供订单号和手机号",
+        },
+        Msg {
+            id: "m3",
+            at: started + 95,
+            text: "订单 202601050042，手机 138****5678",
+        },
     ];
     let key = ring.conversation_key("sales", conversation, started)?;
     let mut archive = Vec::new();
-    for (m, suite) in messages.iter().zip([Suite::Aes256Gcm, Suite::Sm4Gcm, Suite::Aes256GcmSm4Gcm]) {
+    for (m, suite) in messages
+        .iter()
+        .zip([Suite::Aes256Gcm, Suite::Sm4Gcm, Suite::Aes256GcmSm4Gcm])
+    {
         let record = format!("{conversation}/{}", m.id);
-        let sealed = key.sealer(suite).seal(&Context::new(TENANT, &record, "text"), m.text.as_bytes())?;
-        println!("ingest: {record} sealed with {:<20} {} bytes", suite.name(), sealed.len());
+        let sealed = key
+            .sealer(suite)
+            .seal(&Context::new(TENANT, &record, "text"), m.text.as_bytes())?;
+        println!(
+            "ingest: {record} sealed with {:<20} {} bytes",
+            suite.name(),
+            sealed.len()
+        );
         archive.push((record, suite, m.at, sealed));
     }
 
@@ -106,7 +128,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let conv_key = sup.conversation_key(&*store, "sales", conversation, now)?;
     for (record, suite, at, sealed) in &archive {
         sup.permits("sales", *at, now)?;
-        let plain = conv_key.sealer(*suite).open(&Context::new(TENANT, record, "text"), sealed)?;
+        let plain = conv_key
+            .sealer(*suite)
+            .open(&Context::new(TENANT, record, "text"), sealed)?;
         println!("supervisor: {record}: {}", String::from_utf8_lossy(&plain));
     }
     match sup.conversation_key(&*store, "support", conversation, now) {
@@ -118,8 +142,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(_) => return Err("expired grant still worked".into()),
     }
     let phone_key = agt.customer_key(&*store, customer, IdClass::Phone, now)?;
-    let revealed = phone_key.sealer(Suite::Aes256Gcm).open(&phone_ctx, &sealed_phone)?;
-    println!("agent: revealed phone {}", String::from_utf8_lossy(&revealed));
+    let revealed = phone_key
+        .sealer(Suite::Aes256Gcm)
+        .open(&phone_ctx, &sealed_phone)?;
+    println!(
+        "agent: revealed phone {}",
+        String::from_utf8_lossy(&revealed)
+    );
     ring.customer_key(customer, IdClass::IdCard)?;
     match agt.customer_key(&*store, customer, IdClass::IdCard, now) {
         Err(e) => println!("agent: id card refused: {e}"),

@@ -60,8 +60,12 @@ fn debug_never_prints_secrets() {
 #[test]
 fn concurrent_key_creation_yields_one_key() {
     let ring = Arc::new(
-        Keyring::new("acme", MasterKey::generate().unwrap(), Arc::new(MemoryKeyStore::new()))
-            .unwrap(),
+        Keyring::new(
+            "acme",
+            MasterKey::generate().unwrap(),
+            Arc::new(MemoryKeyStore::new()),
+        )
+        .unwrap(),
     );
     let ids: Vec<[u8; 32]> = (0..8)
         .map(|_| {

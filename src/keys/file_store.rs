@@ -106,7 +106,10 @@ impl FileKeyStore {
         file.try_lock().map_err(|e| {
             Error::new(
                 ErrorKind::Io,
-                format!("key store {} is in use by another process: {e}", dir.display()),
+                format!(
+                    "key store {} is in use by another process: {e}",
+                    dir.display()
+                ),
             )
         })?;
         let len = file
@@ -259,11 +262,17 @@ impl KeyStore for FileKeyStore {
         buf[SLOT_LEN - CHECK..].copy_from_slice(&c);
         let written = inner.write_slot(slot, &buf).and_then(|_| inner.sync());
         buf.zeroize();
+        // The generation is spent even on failure: a partly written slot that
+        // survives must never tie with a later write of the same locator.
+        inner.next_generation += 1;
         if let Err(e) = written {
-            inner.free.push(slot);
+            // Best effort: a copy with a valid checksum must not come back
+            // on the next open. The slot is not reused in this process.
+            let _ = inner
+                .write_slot(slot, &[0u8; SLOT_LEN])
+                .and_then(|_| inner.sync());
             return Err(e);
         }
-        inner.next_generation += 1;
         if let Some((old, _)) = inner.index.insert(*locator, (slot, generation)) {
             inner.write_slot(old, &[0u8; SLOT_LEN])?;
             inner.sync()?;
@@ -274,11 +283,15 @@ impl KeyStore for FileKeyStore {
 
     fn destroy(&self, locator: &Locator) -> Result<bool> {
         let mut inner = self.lock()?;
-        let Some((slot, _)) = inner.index.remove(locator) else {
+        let Some(&(slot, _)) = inner.index.get(locator) else {
             return Ok(false);
         };
+        // Zero and sync before forgetting the slot: if either fails, the
+        // record stays indexed, so the caller sees the error and a retry
+        // erases it.
         inner.write_slot(slot, &[0u8; SLOT_LEN])?;
         inner.sync()?;
+        inner.index.remove(locator);
         inner.free.push(slot);
         Ok(true)
     }

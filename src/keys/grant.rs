@@ -320,23 +320,16 @@ pub(crate) struct Common {
     label: String,
     issued_at: i64,
     validity: Validity,
-    locator_key: Zeroizing<[u8; 32]>,
 }
 
 impl Common {
-    pub(crate) fn new(
-        label: &str,
-        validity: Validity,
-        now: i64,
-        locator_key: &[u8; 32],
-    ) -> Result<Common> {
+    pub(crate) fn new(label: &str, validity: Validity, now: i64) -> Result<Common> {
         check_name("grant label", label, MAX_GRANT_LABEL)?;
         Ok(Common {
             id: crate::rng::array()?,
             label: label.to_owned(),
             issued_at: now,
             validity,
-            locator_key: Zeroizing::new(*locator_key),
         })
     }
 
@@ -346,7 +339,6 @@ impl Common {
         out.put_i64(self.validity.not_before);
         out.put_i64(self.validity.expires_at);
         out.put_lp16(self.label.as_bytes());
-        out.put(&self.locator_key[..]);
     }
 
     fn decode(r: &mut Reader<'_>) -> Result<Common> {
@@ -357,21 +349,32 @@ impl Common {
         let validity = Validity::new(not_before, expires_at)
             .map_err(|e| Error::malformed(e.detail().to_owned()))?;
         let label = r.str16()?.to_owned();
-        let locator_key = Zeroizing::new(r.array()?);
+        check_name("grant label", &label, MAX_GRANT_LABEL)
+            .map_err(|e| Error::malformed(e.detail().to_owned()))?;
         Ok(Common {
             id,
             label,
             issued_at,
             validity,
-            locator_key,
         })
     }
+}
+
+/// The keys a supervisor grant holds for one department.
+pub(crate) struct DeptKeys {
+    pub(crate) name: String,
+    pub(crate) version: u32,
+    /// Locates this department's conversation keys in the store; other
+    /// departments' keys cannot even be located.
+    pub(crate) locator_key: Zeroizing<[u8; 32]>,
+    /// The day-tree nodes covering the window.
+    pub(crate) nodes: Vec<Node>,
 }
 
 pub(crate) struct SupervisorPayload {
     pub(crate) common: Common,
     pub(crate) window: (i64, i64),
-    pub(crate) departments: Vec<(String, u32, Vec<Node>)>,
+    pub(crate) departments: Vec<DeptKeys>,
 }
 
 impl SupervisorPayload {
@@ -386,11 +389,12 @@ impl SupervisorPayload {
                 .try_into()
                 .map_err(|_| Error::invalid("too many departments"))?,
         );
-        for (name, version, nodes) in &self.departments {
-            out.put_lp16(name.as_bytes());
-            out.put_u32(*version);
-            out.put_u16(nodes.len() as u16);
-            for n in nodes {
+        for d in &self.departments {
+            out.put_lp16(d.name.as_bytes());
+            out.put_u32(d.version);
+            out.put(&d.locator_key[..]);
+            out.put_u16(d.nodes.len() as u16);
+            for n in &d.nodes {
                 out.put_u8(n.level);
                 out.put_u32(n.prefix);
                 out.put(&n.key[..]);
@@ -400,13 +404,26 @@ impl SupervisorPayload {
     }
 
     fn decode(b: &[u8]) -> Result<SupervisorPayload> {
+        let malformed = |e: Error| Error::malformed(e.detail().to_owned());
         let mut r = Reader::new(b, "supervisor grant");
         let common = Common::decode(&mut r)?;
         let window = (r.i64()?, r.i64()?);
-        let mut departments = Vec::new();
+        if window.1 <= window.0 {
+            return Err(Error::malformed(
+                "supervisor grant: window ends before it starts",
+            ));
+        }
+        let mut departments: Vec<DeptKeys> = Vec::new();
         for _ in 0..r.u16()? {
             let name = r.str16()?.to_owned();
+            check_name("department", &name, MAX_DEPARTMENT_LEN).map_err(malformed)?;
+            if departments.iter().any(|d| d.name == name) {
+                return Err(Error::malformed(
+                    "supervisor grant: department listed twice",
+                ));
+            }
             let version = r.u32()?;
+            let locator_key = Zeroizing::new(r.array()?);
             let mut nodes = Vec::new();
             for _ in 0..r.u16()? {
                 let level = r.u8()?;
@@ -422,7 +439,12 @@ impl SupervisorPayload {
                     key: Zeroizing::new(r.array()?),
                 });
             }
-            departments.push((name, version, nodes));
+            departments.push(DeptKeys {
+                name,
+                version,
+                locator_key,
+                nodes,
+            });
         }
         r.finish()?;
         Ok(SupervisorPayload {
@@ -433,9 +455,17 @@ impl SupervisorPayload {
     }
 }
 
+/// The keys an agent grant holds for one identifier class.
+pub(crate) struct ClassKeys {
+    pub(crate) class: IdClass,
+    pub(crate) version: u32,
+    pub(crate) locator_key: Zeroizing<[u8; 32]>,
+    pub(crate) key: Zeroizing<[u8; 32]>,
+}
+
 pub(crate) struct AgentPayload {
     pub(crate) common: Common,
-    pub(crate) classes: Vec<(IdClass, u32, Zeroizing<[u8; 32]>)>,
+    pub(crate) classes: Vec<ClassKeys>,
 }
 
 impl AgentPayload {
@@ -443,10 +473,11 @@ impl AgentPayload {
         let mut out = Zeroizing::new(Vec::new());
         self.common.encode(&mut out);
         out.put_u8(self.classes.len() as u8);
-        for (class, version, key) in &self.classes {
-            out.put_u8(*class as u8);
-            out.put_u32(*version);
-            out.put(&key[..]);
+        for c in &self.classes {
+            out.put_u8(c.class as u8);
+            out.put_u32(c.version);
+            out.put(&c.locator_key[..]);
+            out.put(&c.key[..]);
         }
         Ok(out)
     }
@@ -454,11 +485,19 @@ impl AgentPayload {
     fn decode(b: &[u8]) -> Result<AgentPayload> {
         let mut r = Reader::new(b, "agent grant");
         let common = Common::decode(&mut r)?;
-        let mut classes = Vec::new();
+        let mut classes: Vec<ClassKeys> = Vec::new();
         for _ in 0..r.u8()? {
             let class =
                 IdClass::from_u8(r.u8()?).map_err(|e| Error::malformed(e.detail().to_owned()))?;
-            classes.push((class, r.u32()?, Zeroizing::new(r.array()?)));
+            if classes.iter().any(|c| c.class == class) {
+                return Err(Error::malformed("agent grant: class listed twice"));
+            }
+            classes.push(ClassKeys {
+                class,
+                version: r.u32()?,
+                locator_key: Zeroizing::new(r.array()?),
+                key: Zeroizing::new(r.array()?),
+            });
         }
         r.finish()?;
         Ok(AgentPayload { common, classes })
@@ -682,7 +721,7 @@ impl SupervisorGrant {
         self.payload
             .departments
             .iter()
-            .map(|(d, _, _)| d.as_str())
+            .map(|d| d.name.as_str())
             .collect()
     }
 
@@ -706,7 +745,7 @@ impl SupervisorGrant {
         self.payload
             .departments
             .iter()
-            .position(|(d, _, _)| d == department)
+            .position(|d| d.name == department)
             .ok_or_else(|| Error::new(ErrorKind::GrantOutOfScope, "department not in the grant"))
     }
 
@@ -723,14 +762,19 @@ impl SupervisorGrant {
         let i = self.dept_index(department)?;
         let id = DataKeyId::conversation(department, conversation);
         id.check()?;
-        let loc = locator(&self.payload.common.locator_key, &id);
+        let loc = locator(&self.payload.departments[i].locator_key, &id);
         let record = fetch(store, &loc)?;
         self.unwrap(i, &loc, &record)
     }
 
     fn unwrap(&self, i: usize, loc: &super::Locator, record: &[u8]) -> Result<DataKey> {
         let (header, hbytes, envelope) = RecordHeader::parse(record)?;
-        let (dept, version, nodes) = &self.payload.departments[i];
+        let DeptKeys {
+            name: dept,
+            version,
+            nodes,
+            ..
+        } = &self.payload.departments[i];
         if header.domain != Domain::Archive(dept.clone()) {
             return Err(Error::new(
                 ErrorKind::GrantOutOfScope,
@@ -836,7 +880,7 @@ impl AgentGrant {
     }
     /// The granted identifier classes.
     pub fn classes(&self) -> Vec<IdClass> {
-        self.payload.classes.iter().map(|(c, _, _)| *c).collect()
+        self.payload.classes.iter().map(|c| c.class).collect()
     }
 
     /// Whether, at `now`, the grant allows revealing identifiers of `class`.
@@ -845,11 +889,11 @@ impl AgentGrant {
         self.class_entry(class).map(|_| ())
     }
 
-    fn class_entry(&self, class: IdClass) -> Result<&(IdClass, u32, Zeroizing<[u8; 32]>)> {
+    fn class_entry(&self, class: IdClass) -> Result<&ClassKeys> {
         self.payload
             .classes
             .iter()
-            .find(|(c, _, _)| *c == class)
+            .find(|c| c.class == class)
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::GrantOutOfScope,
@@ -867,10 +911,15 @@ impl AgentGrant {
         now: i64,
     ) -> Result<DataKey> {
         self.payload.common.validity.check(now)?;
-        let (_, version, key) = self.class_entry(class)?;
+        let ClassKeys {
+            version,
+            locator_key,
+            key,
+            ..
+        } = self.class_entry(class)?;
         let id = DataKeyId::customer(customer, class);
         id.check()?;
-        let loc = locator(&self.payload.common.locator_key, &id);
+        let loc = locator(locator_key, &id);
         let record = fetch(store, &loc)?;
         let (header, hbytes, envelope) = RecordHeader::parse(&record)?;
         if header.domain != Domain::Identifier(class) {

@@ -49,8 +49,8 @@ pub struct Keyring {
     tenant: String,
     master: MasterKey,
     store: Arc<dyn KeyStore>,
-    locator_key: Zeroizing<[u8; 32]>,
     signing: ed25519_dalek::SigningKey,
+    locator_keys: Mutex<HashMap<Domain, Zeroizing<[u8; 32]>>>,
     versions: Mutex<BTreeMap<Domain, u32>>,
     roots: Mutex<HashMap<(Domain, u32), Zeroizing<[u8; 32]>>>,
     wrappers: Mutex<HashMap<(Domain, u32, u32), Arc<Sealer>>>,
@@ -127,7 +127,11 @@ impl RecordHeader {
         let class = r.u8()?;
         let dept = r.str16()?;
         let domain = match (kind, class, dept) {
-            (1, 0, d) if !d.is_empty() => Domain::Archive(d.to_owned()),
+            (1, 0, d) => {
+                check_name("department", d, super::MAX_DEPARTMENT_LEN)
+                    .map_err(|e| Error::malformed(e.detail().to_owned()))?;
+                Domain::Archive(d.to_owned())
+            }
             (2, c, "") => Domain::Identifier(
                 IdClass::from_u8(c).map_err(|e| Error::malformed(e.detail().to_owned()))?,
             ),
@@ -193,13 +197,6 @@ impl Keyring {
     /// store. Loads the domain-key version table from the store.
     pub fn new(tenant: &str, master: MasterKey, store: Arc<dyn KeyStore>) -> Result<Keyring> {
         check_name("tenant", tenant, MAX_ID_LEN)?;
-        let mut locator_key = Zeroizing::new([0u8; 32]);
-        crate::kdf::derive(
-            master.secret(),
-            "chatvault locator key",
-            &[tenant.as_bytes()],
-            &mut locator_key[..],
-        );
         let mut seed = Zeroizing::new([0u8; 32]);
         crate::kdf::derive(
             master.secret(),
@@ -216,8 +213,8 @@ impl Keyring {
             tenant: tenant.to_owned(),
             master,
             store,
-            locator_key,
             signing,
+            locator_keys: Mutex::new(HashMap::new()),
             versions: Mutex::new(versions),
             roots: Mutex::new(HashMap::new()),
             wrappers: Mutex::new(HashMap::new()),
@@ -278,10 +275,29 @@ impl Keyring {
         Ok(sealer)
     }
 
+    /// The key that locates data keys of `domain` in the store, cached. One
+    /// per department and per class (not per version: rotation rewraps
+    /// records in place), so a grant can locate only the keys of its scope.
+    fn locator_key(&self, domain: &Domain) -> Result<Zeroizing<[u8; 32]>> {
+        let mut keys = lock(&self.locator_keys)?;
+        if let Some(k) = keys.get(domain) {
+            return Ok(k.clone());
+        }
+        let mut k = Zeroizing::new([0u8; 32]);
+        crate::kdf::derive(
+            self.master.secret(),
+            "chatvault locator key",
+            &[self.tenant.as_bytes(), &domain.encode()],
+            &mut k[..],
+        );
+        keys.insert(domain.clone(), k.clone());
+        Ok(k)
+    }
+
     /// The store locator of a data key id.
     pub fn locator(&self, id: &DataKeyId) -> Result<Locator> {
         id.check()?;
-        Ok(locator(&self.locator_key, id))
+        Ok(locator(&*self.locator_key(&Self::domain_of(id))?, id))
     }
 
     fn domain_of(id: &DataKeyId) -> Domain {
@@ -456,10 +472,15 @@ impl Keyring {
             let domain = Domain::Archive(dept.clone());
             let version = self.version(&domain)?;
             let root = self.root(&domain, version)?;
-            departments.push((dept.clone(), version, ggm::cover(&root, first, last)));
+            departments.push(grant::DeptKeys {
+                name: dept.clone(),
+                version,
+                locator_key: self.locator_key(&domain)?,
+                nodes: ggm::cover(&root, first, last),
+            });
         }
         let payload = grant::SupervisorPayload {
-            common: grant::Common::new(label, validity, now, &self.locator_key)?,
+            common: grant::Common::new(label, validity, now)?,
             window: scope.window(),
             departments,
         };
@@ -480,10 +501,15 @@ impl Keyring {
         for class in scope.classes() {
             let domain = Domain::Identifier(*class);
             let version = self.version(&domain)?;
-            classes.push((*class, version, self.root(&domain, version)?));
+            classes.push(grant::ClassKeys {
+                class: *class,
+                version,
+                locator_key: self.locator_key(&domain)?,
+                key: self.root(&domain, version)?,
+            });
         }
         let payload = grant::AgentPayload {
-            common: grant::Common::new(label, validity, now, &self.locator_key)?,
+            common: grant::Common::new(label, validity, now)?,
             classes,
         };
         grant::seal(self, grantee, grant::Kind::Agent, &payload.encode()?)
@@ -532,7 +558,9 @@ fn decode_versions(bytes: &[u8]) -> Result<BTreeMap<Domain, u32>> {
         domain
             .check()
             .map_err(|e| Error::malformed(e.detail().to_owned()))?;
-        out.insert(domain, r.u32()?);
+        if out.insert(domain, r.u32()?).is_some() {
+            return Err(Error::malformed("version table: a domain listed twice"));
+        }
     }
     r.finish()?;
     Ok(out)

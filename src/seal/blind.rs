@@ -31,7 +31,8 @@ pub enum Normalization {
     /// Digits only (full-width folded), without a +86 / 0086 country prefix
     /// in front of an 11-digit mainland number.
     Phone = 2,
-    /// ID card: full-width folded, spaces and dashes removed, `x` as `X`.
+    /// ID card: full-width folded, white space and dashes removed, ASCII
+    /// letters upper-cased (so a final `x` check character matches `X`).
     IdCard = 3,
     /// Bank card: digits only.
     BankCard = 4,

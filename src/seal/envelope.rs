@@ -5,8 +5,12 @@
 //! ```text
 //! version (1) = 1 | suite (1) | key version (4) | key id (32)
 //! | nonce (12) [| second nonce (12), cascade only]
-//! | ciphertext (n) | tag (16) [| second tag (16), cascade only]
+//! | body
 //! ```
+//!
+//! body = ciphertext (n) || tag (16) for one-layer suites; for the cascade,
+//! SM4-GCM(ciphertext1 || tag1) (n + 16) || tag2 (16), where ciphertext1 ||
+//! tag1 is the AES-256-GCM layer: the inner tag is itself encrypted.
 
 use super::aead::{NONCE_LEN, TAG_LEN};
 use super::{Suite, ENVELOPE_VERSION, KEY_ID_LEN};

@@ -10,8 +10,10 @@
 //! no nonce.
 //!
 //! Invariants:
-//! - every envelope binds its header and the caller's tenant, record and
-//!   field into the AEAD associated data, so it opens nowhere else;
+//! - every envelope binds its format version, suite, key version and the
+//!   caller's tenant, record and field into the AEAD associated data, so it
+//!   opens nowhere else; the rest of the header is bound too, the key id by
+//!   the commitment check and each nonce as an input of its AEAD layer;
 //! - an envelope opens only under the key it was sealed with (key
 //!   commitment), never under a second key;
 //! - every failure to open is [`ErrorKind::Decrypt`](crate::ErrorKind::Decrypt)
