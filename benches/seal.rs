@@ -3,11 +3,12 @@
 //! primitives it is built on (`chatvault::hazmat::Primitive`, ring's
 //! `LessSafeKey`, RustCrypto's `Aes256Gcm` and `ChaCha20Poly1305`).
 //!
-//! Every raw primitive is given associated data as long as the envelope's
-//! (header + the length-prefixed context), so the gap between a suite and
-//! its primitive is the envelope's own overhead: nonce generation, header
-//! and AAD building, buffer handling. Raw calls reuse one fixed nonce, which
-//! is acceptable only because the ciphertexts are thrown away.
+//! Every raw primitive is given the same associated data as the envelope
+//! (version, suite, key version and the length-prefixed context), so the
+//! gap between a suite and its primitive is the envelope's own overhead:
+//! nonce generation, header and AAD building, buffer handling. Raw calls
+//! reuse one fixed nonce, which is acceptable only because the ciphertexts
+//! are thrown away.
 //!
 //! Run: `cargo bench --bench seal` (add `--no-default-features` for the
 //! pure-Rust backend). Results: docs/BENCHMARKS.md.
@@ -42,25 +43,16 @@ fn plaintext(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 31 + 7) as u8).collect()
 }
 
-/// Associated data as long as the envelope's for `suite` and [`context`]:
-/// header (version, suite, key version, key id, nonces) followed by the
-/// three u16-length-prefixed context parts.
+/// Associated data as the envelope builds it for `suite` and [`context`]
+/// (docs/FORMAT.md): version, suite, key version, then the three
+/// u16-length-prefixed context parts.
 fn envelope_aad(suite: Suite) -> Vec<u8> {
-    let header_len = suite.overhead() - layers(suite) * 16;
-    let mut aad = vec![0x5a; header_len];
+    let mut aad = vec![1, suite as u8, 0, 0, 0, 1];
     for part in [TENANT, RECORD, FIELD] {
         aad.extend_from_slice(&(part.len() as u16).to_be_bytes());
         aad.extend_from_slice(part.as_bytes());
     }
     aad
-}
-
-fn layers(suite: Suite) -> usize {
-    if suite == Suite::Aes256GcmSm4Gcm {
-        2
-    } else {
-        1
-    }
 }
 
 fn configured() -> Criterion {
