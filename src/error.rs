@@ -90,8 +90,11 @@ pub struct Error {
 }
 
 impl Error {
-    /// An error of `kind` with a detail message.
-    pub(crate) fn new(kind: ErrorKind, detail: impl Into<Cow<'static, str>>) -> Error {
+    /// An error of `kind` with a detail message. For code outside the crate
+    /// that implements its traits (a [`KeyStore`](crate::keys::KeyStore)
+    /// over the helpdesk's database returns [`ErrorKind::Io`] this way).
+    /// The detail must not contain secrets.
+    pub fn new(kind: ErrorKind, detail: impl Into<Cow<'static, str>>) -> Error {
         Error {
             kind,
             detail: detail.into(),
@@ -137,6 +140,12 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Error {
+        Error::new(ErrorKind::Io, err.to_string())
+    }
+}
 
 /// Shorthand for `Result<T, chatvault::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -17,19 +17,33 @@ pub(crate) const SALT: &[u8] = b"chatvault/v1";
 /// HKDF-SHA256(ikm, salt = [`SALT`], info = label || len-prefixed parts)
 /// into `out` (at most 255 * 32 bytes; every caller asks for 16 to 64).
 pub(crate) fn derive(ikm: &[u8], label: &str, parts: &[&[u8]], out: &mut [u8]) {
-    let mut info =
-        Vec::with_capacity(label.len() + parts.iter().map(|p| p.len() + 2).sum::<usize>());
-    info.extend_from_slice(label.as_bytes());
-    for part in parts {
-        // Every part is a name or a small integer; names are length-checked
-        // by their constructors to fit in u16.
-        let len = u16::try_from(part.len()).expect("kdf info part longer than 65535 bytes");
-        info.extend_from_slice(&len.to_be_bytes());
-        info.extend_from_slice(part);
+    Extracted::new(ikm).expand(label, parts, out)
+}
+
+/// The HKDF-Extract step done once, for several derivations from one key
+/// (the same bytes as calling [`derive`] for each).
+pub(crate) struct Extracted(Hkdf<Sha256>);
+
+impl Extracted {
+    pub(crate) fn new(ikm: &[u8]) -> Extracted {
+        Extracted(Hkdf::<Sha256>::new(Some(SALT), ikm))
     }
-    Hkdf::<Sha256>::new(Some(SALT), ikm)
-        .expand(&info, out)
-        .expect("HKDF output length is within 255 * 32 bytes");
+
+    pub(crate) fn expand(&self, label: &str, parts: &[&[u8]], out: &mut [u8]) {
+        let mut info =
+            Vec::with_capacity(label.len() + parts.iter().map(|p| p.len() + 2).sum::<usize>());
+        info.extend_from_slice(label.as_bytes());
+        for part in parts {
+            // Every part is a name or a small integer; names are length-checked
+            // by their constructors to fit in u16.
+            let len = u16::try_from(part.len()).expect("kdf info part longer than 65535 bytes");
+            info.extend_from_slice(&len.to_be_bytes());
+            info.extend_from_slice(part);
+        }
+        self.0
+            .expand(&info, out)
+            .expect("HKDF output length is within 255 * 32 bytes");
+    }
 }
 
 #[cfg(test)]

@@ -923,8 +923,10 @@ fn record_reference(b: &[u8]) -> Result<RefRecord<'_>, ErrorKind> {
     let class = c.u8()?;
     let department = c.utf8()?;
     let domain = match (kind, class, department) {
-        (1, 0, d) if (1..=64).contains(&d.len()) => Domain::Archive(d.to_owned()),
-        (2, 1..=5, "") => Domain::Identifier(IdClass::ALL[usize::from(class) - 1]),
+        // Archive days stop at the end of the key tree (2^24 - 1);
+        // identifier records carry day 0.
+        (1, 0, d) if (1..=64).contains(&d.len()) && day < 1 << 24 => Domain::Archive(d.to_owned()),
+        (2, 1..=5, "") if day == 0 => Domain::Identifier(IdClass::ALL[usize::from(class) - 1]),
         _ => return Err(ErrorKind::Malformed),
     };
     Ok(RefRecord {
@@ -1085,8 +1087,11 @@ pub fn key_record(data: &[u8]) -> bool {
 /// `Malformed` (docs/FORMAT.md, section 7.1).
 fn versions_reference(b: &[u8]) -> Result<BTreeMap<Domain, u32>, ErrorKind> {
     let mut c = Cursor(b);
-    if c.take(4)? != b"CVVT" || c.u8()? != 1 {
+    if c.take(4)? != b"CVVT" {
         return Err(ErrorKind::Malformed);
+    }
+    if c.u8()? != 1 {
+        return Err(ErrorKind::UnsupportedVersion);
     }
     let n = c.u32()?;
     let mut out = BTreeMap::new();
@@ -1217,7 +1222,8 @@ fn read_slot(slot: &[u8; SLOT_LEN]) -> Option<Result<RefSlot, ()>> {
     let generation = c.u64().expect("slot");
     let locator: Locator = c.take(32).expect("slot").try_into().expect("32");
     let len = usize::from(c.u16().expect("slot"));
-    if state != 1 || len > MAX_SLOT_RECORD {
+    // Generations count writes from 1; one at or past 2^63 is damage.
+    if state != 1 || len > MAX_SLOT_RECORD || generation >= 1 << 63 {
         return Some(Err(()));
     }
     Some(Ok(RefSlot {

@@ -36,6 +36,8 @@ const CHECK: usize = 4;
 /// Longest record a slot holds.
 pub const MAX_RECORD_LEN: usize = SLOT_LEN - HEADER - CHECK;
 const USED: u8 = 1;
+/// Slots with a generation at or above this are damaged (see `open_with`).
+const MAX_GENERATION: u64 = 1 << 63;
 
 /// A [`KeyStore`] in a directory of files. See the module docs for the
 /// erasure and crash guarantees. `Send + Sync`; one process at a time (an
@@ -138,9 +140,13 @@ impl FileKeyStore {
                 continue;
             }
             let record_len = u16::from_be_bytes([buf[41], buf[42]]) as usize;
+            let generation = u64::from_be_bytes(buf[1..9].try_into().expect("8"));
+            // Generations count writes from 1: one at or past MAX_GENERATION
+            // cannot come from a writer and would leave no room for more.
             let intact = buf[0] == USED
                 && checksum(&buf) == buf[SLOT_LEN - CHECK..]
-                && record_len <= MAX_RECORD_LEN;
+                && record_len <= MAX_RECORD_LEN
+                && generation < MAX_GENERATION;
             if !intact {
                 if !repair {
                     return Err(Error::new(
@@ -152,7 +158,6 @@ impl FileKeyStore {
                 inner.free.push(slot);
                 continue;
             }
-            let generation = u64::from_be_bytes(buf[1..9].try_into().expect("8"));
             let locator: Locator = buf[9..41].try_into().expect("32");
             inner.next_generation = inner.next_generation.max(generation + 1);
             match inner.index.get(&locator).copied() {
@@ -251,6 +256,9 @@ impl KeyStore for FileKeyStore {
         }
         let mut inner = self.lock()?;
         let generation = inner.next_generation;
+        if generation >= MAX_GENERATION {
+            return Err(Error::new(ErrorKind::Io, "key store generations exhausted"));
+        }
         let slot = inner.alloc();
         let mut buf = [0u8; SLOT_LEN];
         buf[0] = USED;

@@ -17,6 +17,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::seal::{BlindIndexer, Context, Sealer, Suite};
 
 const RECORD_VERSION: u8 = 1;
+
+type Secret32 = Zeroizing<[u8; 32]>;
 const VERSIONS_MAGIC: &[u8; 4] = b"CVVT";
 
 /// The owner's view of a tenant's keys. Holds the master key.
@@ -52,7 +54,7 @@ pub struct Keyring {
     signing: ed25519_dalek::SigningKey,
     locator_keys: Mutex<HashMap<Domain, Zeroizing<[u8; 32]>>>,
     versions: Mutex<BTreeMap<Domain, u32>>,
-    roots: Mutex<HashMap<(Domain, u32), Zeroizing<[u8; 32]>>>,
+    roots: Mutex<HashMap<(Domain, u32), Secret32>>,
     wrappers: Mutex<HashMap<(Domain, u32, u32), Arc<Sealer>>>,
 }
 
@@ -130,9 +132,14 @@ impl RecordHeader {
             (1, 0, d) => {
                 check_name("department", d, super::MAX_DEPARTMENT_LEN)
                     .map_err(|e| Error::malformed(e.detail().to_owned()))?;
+                if day > ggm::MAX_DAY {
+                    return Err(Error::malformed(
+                        "wrapped data key: day beyond the key tree",
+                    ));
+                }
                 Domain::Archive(d.to_owned())
             }
-            (2, c, "") => Domain::Identifier(
+            (2, c, "") if day == 0 => Domain::Identifier(
                 IdClass::from_u8(c).map_err(|e| Error::malformed(e.detail().to_owned()))?,
             ),
             _ => {
@@ -428,6 +435,10 @@ impl Keyring {
                 rewrapped += 1;
             }
         }
+        // Adopt before saving: the records are already at the new version, so
+        // this keyring's new keys and grants must be too. If saving fails the
+        // error says so; the store's table still names the old version and a
+        // rerun (here or after a restart) rewraps nothing and saves it.
         versions.insert(domain.clone(), new_version);
         self.store.store_versions(&encode_versions(&versions))?;
         Ok(Rotation {
@@ -534,8 +545,17 @@ fn encode_versions(v: &BTreeMap<Domain, u32>) -> Vec<u8> {
 
 fn decode_versions(bytes: &[u8]) -> Result<BTreeMap<Domain, u32>> {
     let mut r = Reader::new(bytes, "version table");
-    if &r.array::<4>()? != VERSIONS_MAGIC || r.u8()? != 1 {
-        return Err(Error::malformed("not a version 1 chatvault version table"));
+    if &r.array::<4>()? != VERSIONS_MAGIC {
+        return Err(Error::malformed(
+            "not a chatvault version table (bad magic)",
+        ));
+    }
+    let v = r.u8()?;
+    if v != 1 {
+        return Err(Error::new(
+            ErrorKind::UnsupportedVersion,
+            format!("version table version {v}"),
+        ));
     }
     let n = r.u32()?;
     let mut out = BTreeMap::new();

@@ -27,7 +27,6 @@ mod envelope;
 pub use blind::{BlindIndexer, Normalization};
 pub use envelope::EnvelopeHeader;
 
-use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -182,6 +181,10 @@ impl<'a> Context<'a> {
     }
 }
 
+// A Sealer is built once per key and then only read, so the size of this
+// enum does not matter; keeping the primitives inline avoids a pointer chase
+// per seal.
+#[allow(clippy::large_enum_variant)]
 enum Layers {
     One(Primitive),
     /// AES-256-GCM inside, SM4-GCM outside.
@@ -233,8 +236,12 @@ pub(crate) fn hex_prefix(bytes: &[u8]) -> String {
 
 /// Derive the key id (commitment) of a 32-byte key.
 pub(crate) fn key_id(secret: &[u8; 32]) -> [u8; KEY_ID_LEN] {
+    key_id_from(&crate::kdf::Extracted::new(secret))
+}
+
+fn key_id_from(prk: &crate::kdf::Extracted) -> [u8; KEY_ID_LEN] {
     let mut id = [0u8; KEY_ID_LEN];
-    crate::kdf::derive(secret, "chatvault key id", &[], &mut id);
+    prk.expand("chatvault key id", &[], &mut id);
     id
 }
 
@@ -248,12 +255,8 @@ impl Sealer {
             Suite::Aes256GcmSm4Gcm => 48,
             _ => 32,
         };
-        crate::kdf::derive(
-            secret,
-            "chatvault aead key",
-            &[&[suite as u8]],
-            &mut sub[..n],
-        );
+        let prk = crate::kdf::Extracted::new(secret);
+        prk.expand("chatvault aead key", &[&[suite as u8]], &mut sub[..n]);
         let k32 = |s: &[u8]| -> [u8; 32] { s[..32].try_into().expect("32 bytes") };
         let k16 = |s: &[u8]| -> [u8; 16] { s[..16].try_into().expect("16 bytes") };
         let layers = match suite {
@@ -287,7 +290,7 @@ impl Sealer {
         Sealer {
             suite,
             key_version,
-            key_id: key_id(secret),
+            key_id: key_id_from(&prk),
             layers,
         }
     }
@@ -310,7 +313,8 @@ impl Sealer {
     /// Seal `plaintext` for `ctx`; returns the envelope. A fresh random
     /// nonce is drawn per call (see docs/FORMAT.md, "Nonces").
     pub fn seal(&self, ctx: &Context<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(self.suite.overhead() + plaintext.len());
+        // Room for the AAD too: seal_append writes it after the data.
+        let mut out = Vec::with_capacity(self.suite.overhead() + plaintext.len() + ctx.aad_len());
         self.seal_append(ctx, plaintext, &mut out)?;
         Ok(out)
     }
@@ -381,7 +385,9 @@ impl Sealer {
         let h = EnvelopeHeader::parse(envelope)?;
         if h.suite() != self.suite
             || h.key_version() != self.key_version
-            || !bool::from(h.key_id().ct_eq(&self.key_id))
+            // The key id is public (it is in every envelope): a plain
+            // comparison leaks nothing.
+            || h.key_id() != &self.key_id
         {
             return Err(Error::decrypt());
         }
