@@ -1,0 +1,1546 @@
+/*
+ * chatvault: privacy core of customer-service chat archives.
+ * C API. Licensed under the Apache License, Version 2.0.
+ *
+ * Conventions (every function follows them):
+ * - Every fallible function returns a chatvault_result; CHATVAULT_RESULT_OK
+ *   is 0. On failure, chatvault_last_error_message() gives details for the
+ *   calling thread.
+ * - The object comes first, then inputs, then outputs. `const` pointers are
+ *   not modified. An input byte string is (const uint8_t *ptr, size_t len);
+ *   (NULL, 0) is empty, (NULL, len > 0) is CHATVAULT_RESULT_NULL_POINTER.
+ *   Strings are UTF-8 given as (ptr, len), not NUL-terminated; invalid
+ *   UTF-8 is CHATVAULT_RESULT_UTF8.
+ * - Outputs are written only on success. Variable-size outputs are
+ *   chatvault_bytes owned by the caller and freed with
+ *   chatvault_bytes_free(), never free(). Fixed-size outputs go into caller
+ *   buffers whose sizes are the *_LEN macros.
+ * - Every constructor names its _free function; _free(NULL) is a no-op.
+ * - The library keeps no pointer the caller passed after a call returns.
+ * - No panic crosses the API: one becomes CHATVAULT_RESULT_PANIC.
+ */
+
+#ifndef CHATVAULT_H
+#define CHATVAULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+/** Major version of this header. */
+#define CHATVAULT_VERSION_MAJOR 0
+/** Minor version of this header. */
+#define CHATVAULT_VERSION_MINOR 1
+/** Patch version of this header. */
+#define CHATVAULT_VERSION_PATCH 0
+/** Version of this header; chatvault_version() gives the library's. */
+#define CHATVAULT_VERSION "0.1.0"
+
+
+/**
+ * Argon2id memory cost, in KiB, of the recommended passphrase parameters
+ * (RFC 9106's second recommended option: 64 MiB).
+ */
+#define CHATVAULT_ARGON2_RECOMMENDED_M_KIB 65536
+
+/**
+ * Argon2id lanes of the recommended passphrase parameters.
+ */
+#define CHATVAULT_ARGON2_RECOMMENDED_P 1
+
+/**
+ * Argon2id passes of the recommended passphrase parameters.
+ */
+#define CHATVAULT_ARGON2_RECOMMENDED_T 3
+
+/**
+ * A good default blind index length, in bytes.
+ */
+#define CHATVAULT_BLIND_INDEX_DEFAULT_LEN 16
+
+/**
+ * Longest blind index, in bytes.
+ */
+#define CHATVAULT_BLIND_INDEX_MAX_LEN 32
+
+/**
+ * Shortest blind index, in bytes.
+ */
+#define CHATVAULT_BLIND_INDEX_MIN_LEN 8
+
+/**
+ * Size of a master key fingerprint as text, including its NUL.
+ */
+#define CHATVAULT_FINGERPRINT_SIZE 17
+
+/**
+ * Bytes of a grantee public key (X25519).
+ */
+#define CHATVAULT_GRANTEE_PUBLIC_LEN 32
+
+/**
+ * Bytes of a grant id.
+ */
+#define CHATVAULT_GRANT_ID_LEN 16
+
+/**
+ * Bytes of a key-encryption key (KEK).
+ */
+#define CHATVAULT_KEK_LEN 32
+
+/**
+ * Bytes of a key id (a public commitment to a key) in every envelope.
+ */
+#define CHATVAULT_KEY_ID_LEN 32
+
+/**
+ * The result of every fallible chatvault C function.
+ *
+ * Numbers are stable and grouped by module: 0 success, 100 general, 200
+ * sealing, 300 keys; 400 (masking), 500 (scanning), 600 (retention), 700
+ * (audit) and 800 (archive) are reserved. Codes are only ever added, never
+ * renumbered or removed. The type is a `uint32_t` in C, so a library newer
+ * than the header may return a code the header does not name: treat any
+ * unknown non-zero code as a failure and show its message with
+ * `chatvault_result_message`.
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Success.
+     */
+    CHATVAULT_RESULT_OK = 0,
+    /**
+     * A required pointer argument was NULL (or a `(NULL, len > 0)` input).
+     */
+    CHATVAULT_RESULT_NULL_POINTER = 100,
+    /**
+     * An argument is outside what the function accepts (an empty or too
+     * long name, an unknown suite or class number, a wrong key length, a
+     * time window that ends before it starts).
+     */
+    CHATVAULT_RESULT_INVALID_ARGUMENT = 101,
+    /**
+     * A string argument is not valid UTF-8.
+     */
+    CHATVAULT_RESULT_UTF8 = 102,
+    /**
+     * The library panicked; the call had no effect that can be relied on.
+     * Objects it was using may be left POISONED.
+     */
+    CHATVAULT_RESULT_PANIC = 103,
+    /**
+     * A caller-supplied output buffer is too small; where the function has a
+     * `written` output, it holds the size needed.
+     */
+    CHATVAULT_RESULT_BUFFER_TOO_SMALL = 104,
+    /**
+     * The operating system's random number generator failed.
+     */
+    CHATVAULT_RESULT_RNG = 105,
+    /**
+     * Reading or writing the key store failed.
+     */
+    CHATVAULT_RESULT_IO = 106,
+    /**
+     * An object was left unusable by an earlier failure (a panic while it
+     * was locked).
+     */
+    CHATVAULT_RESULT_POISONED = 107,
+    /**
+     * An error this version of the C ABI does not classify more precisely.
+     * The last error message says what it was.
+     */
+    CHATVAULT_RESULT_OTHER = 108,
+    /**
+     * Bytes that should be a chatvault format do not parse.
+     */
+    CHATVAULT_RESULT_MALFORMED = 200,
+    /**
+     * The bytes carry a format version this build does not know.
+     */
+    CHATVAULT_RESULT_UNSUPPORTED_VERSION = 201,
+    /**
+     * The bytes or the argument name an algorithm suite this build does not
+     * know.
+     */
+    CHATVAULT_RESULT_UNSUPPORTED_SUITE = 202,
+    /**
+     * Authentication failed: wrong key, wrong passphrase, tampered or
+     * truncated bytes, or a ciphertext moved to another tenant, record or
+     * field. Deliberately carries no detail.
+     */
+    CHATVAULT_RESULT_DECRYPT = 203,
+    /**
+     * The key is not in the key store (never created, or crypto-shredded).
+     */
+    CHATVAULT_RESULT_KEY_NOT_FOUND = 300,
+    /**
+     * A grant was asked for something outside its scope (another
+     * department, identifier class, time window, or a rotated key version).
+     */
+    CHATVAULT_RESULT_GRANT_OUT_OF_SCOPE = 301,
+    /**
+     * A grant was used before its not-before time.
+     */
+    CHATVAULT_RESULT_GRANT_NOT_YET_VALID = 302,
+    /**
+     * A grant was used at or after its expiry time.
+     */
+    CHATVAULT_RESULT_GRANT_EXPIRED = 303,
+    /**
+     * A grant's issuer signature does not verify, or it was sealed to
+     * another grantee.
+     */
+    CHATVAULT_RESULT_GRANT_INVALID = 304,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_result chatvault_result;
+#else
+typedef uint32_t chatvault_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * An algorithm suite: which AEAD seals a field. The numbers are the suite
+ * byte of the envelope and never change. Functions take suites as
+ * `uint32_t`; an unknown number gives CHATVAULT_RESULT_UNSUPPORTED_SUITE.
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_suite
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * AES-256-GCM (NIST SP 800-38D).
+     */
+    CHATVAULT_SUITE_AES256_GCM = 1,
+    /**
+     * SM4-GCM: the GB/T 32907-2016 block cipher in GCM, as in RFC 8998.
+     */
+    CHATVAULT_SUITE_SM4_GCM = 2,
+    /**
+     * ChaCha20-Poly1305 (RFC 8439).
+     */
+    CHATVAULT_SUITE_CHACHA20_POLY1305 = 3,
+    /**
+     * AES-256-GCM, then SM4-GCM over its output, with independent keys.
+     */
+    CHATVAULT_SUITE_AES256_GCM_SM4_GCM = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_suite chatvault_suite;
+#else
+typedef uint32_t chatvault_suite;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A class of customer identifier; each has its own keys, so an agent's
+ * restore key can be limited to some classes. Functions take classes as
+ * `uint8_t`; an unknown number gives CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_id_class
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint8_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Phone numbers.
+     */
+    CHATVAULT_ID_CLASS_PHONE = 1,
+    /**
+     * Identity documents (resident ID card, passport, permits).
+     */
+    CHATVAULT_ID_CLASS_ID_CARD = 2,
+    /**
+     * Bank card numbers.
+     */
+    CHATVAULT_ID_CLASS_BANK_CARD = 3,
+    /**
+     * E-mail addresses.
+     */
+    CHATVAULT_ID_CLASS_EMAIL = 4,
+    /**
+     * Any other identifier.
+     */
+    CHATVAULT_ID_CLASS_OTHER = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_id_class chatvault_id_class;
+#else
+typedef uint8_t chatvault_id_class;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How a value is normalized before blind indexing, so that the forms
+ * people type for one value find each other. Functions take it as a
+ * `uint32_t`; an unknown number gives CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_normalization
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The bytes as given.
+     */
+    CHATVAULT_NORMALIZATION_EXACT = 0,
+    /**
+     * Full-width ASCII to half-width, ASCII lower case, runs of white space
+     * to one space, trimmed.
+     */
+    CHATVAULT_NORMALIZATION_TEXT = 1,
+    /**
+     * Digits only (full-width folded), without a +86 / 0086 prefix in front
+     * of an 11-digit mainland number.
+     */
+    CHATVAULT_NORMALIZATION_PHONE = 2,
+    /**
+     * ID card: full-width folded, spaces and dashes removed, `x` as `X`.
+     */
+    CHATVAULT_NORMALIZATION_ID_CARD = 3,
+    /**
+     * Bank card: digits only.
+     */
+    CHATVAULT_NORMALIZATION_BANK_CARD = 4,
+    /**
+     * E-mail: full-width folded, trimmed, lower case.
+     */
+    CHATVAULT_NORMALIZATION_EMAIL = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_normalization chatvault_normalization;
+#else
+typedef uint32_t chatvault_normalization;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A family of domain keys, each with its own version (see
+ * `chatvault_keyring_rotate`). Functions take it as a `uint32_t`.
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_domain
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Archived conversation content of one department (named by the
+     * `department` argument).
+     */
+    CHATVAULT_DOMAIN_ARCHIVE = 1,
+    /**
+     * Customer identifier fields of one class (the `id_class` argument).
+     */
+    CHATVAULT_DOMAIN_IDENTIFIER = 2,
+    /**
+     * The tenant's blind indexes.
+     */
+    CHATVAULT_DOMAIN_BLIND_INDEX = 3,
+    /**
+     * The tenant's `@nickname` pseudonyms.
+     */
+    CHATVAULT_DOMAIN_PSEUDONYM = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_domain chatvault_domain;
+#else
+typedef uint32_t chatvault_domain;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * An opened agent "restore key" grant: reveals customer identifier fields
+ * of its classes, while valid. Created by `chatvault_agent_grant_open`;
+ * freed with `chatvault_agent_grant_free`.
+ *
+ * Thread safety: may be used from many threads at once. Free it once, when
+ * no other thread uses the handle.
+ */
+typedef struct chatvault_agent_grant chatvault_agent_grant;
+
+/**
+ * A data key: random, one per conversation or per (customer, class). Its
+ * bytes cannot be read; it only makes sealers. Obtained from the keyring
+ * or a grant; freed with `chatvault_data_key_free` (which zeroizes it).
+ *
+ * Thread safety: immutable; the `const` functions may be called
+ * concurrently. Freeing must not race with other uses.
+ */
+typedef struct chatvault_data_key chatvault_data_key;
+
+/**
+ * A grantee's secret: the X25519 private key grants are sealed to.
+ * Generated by the grantee (a supervisor or an agent), who hands its public
+ * half (`chatvault_grantee_secret_public`) to the owner. Created by
+ * `chatvault_grantee_secret_generate` or an `_import_` function; freed with
+ * `chatvault_grantee_secret_free` (which zeroizes it).
+ *
+ * Thread safety: the functions that take it as `const` may be called
+ * concurrently; freeing must not race with other uses.
+ */
+typedef struct chatvault_grantee_secret chatvault_grantee_secret;
+
+/**
+ * Where a keyring keeps its wrapped data keys: in memory, or in a
+ * directory of files whose deletions really erase. Created by
+ * `chatvault_key_store_new_memory` or `chatvault_key_store_open`; freed with
+ * `chatvault_key_store_free`. A keyring keeps its own reference, so the
+ * handle may be freed as soon as the keyring exists; pass the same store to
+ * the grant functions that fetch keys from it.
+ *
+ * Thread safety: safe to use from many threads at once (it locks
+ * internally). Free it once, when no other thread uses the handle.
+ */
+typedef struct chatvault_key_store chatvault_key_store;
+
+/**
+ * The owner's keyring for one tenant: derives domain keys, creates, finds,
+ * rotates and shreds data keys, issues grants, computes blind indexes.
+ * Created by `chatvault_keyring_new`; freed with `chatvault_keyring_free`.
+ *
+ * Thread safety: one keyring per tenant, shared by all threads: every
+ * function may be called concurrently on it. Free it once, when no other
+ * thread uses the handle.
+ */
+typedef struct chatvault_keyring chatvault_keyring;
+
+/**
+ * The tenant master key: 256 bits held by the business owner. It never
+ * encrypts data; it leaves the process only wrapped (under a passphrase or
+ * a KEK). Created by `chatvault_master_key_generate` or one of the
+ * `_import_` functions; freed with `chatvault_master_key_free` (which
+ * zeroizes it), or consumed by `chatvault_keyring_new`.
+ *
+ * Thread safety: the functions that take it as `const` may be called
+ * concurrently; freeing it must not race with any other use.
+ */
+typedef struct chatvault_master_key chatvault_master_key;
+
+/**
+ * A sealer: encrypts and decrypts fields under one data key, one key
+ * version and one suite. Obtained from `chatvault_data_key_sealer`; freed
+ * with `chatvault_sealer_free`. Build one per key and reuse it: creating it
+ * derives and expands the cipher keys.
+ *
+ * Thread safety: immutable; one sealer may be used from many threads at
+ * once (each seal draws its own random nonce). Free it once, when no other
+ * thread uses it.
+ */
+typedef struct chatvault_sealer chatvault_sealer;
+
+/**
+ * An opened supervisor "private key" grant: reads archived conversations of
+ * its departments in its time window, while valid. Created by
+ * `chatvault_supervisor_grant_open`; freed with
+ * `chatvault_supervisor_grant_free`. Every use should be audited by the
+ * caller.
+ *
+ * Thread safety: may be used from many threads at once. Free it once, when
+ * no other thread uses the handle.
+ */
+typedef struct chatvault_supervisor_grant chatvault_supervisor_grant;
+
+/**
+ * What a grantee needs to check that a grant came from the tenant's owner:
+ * the tenant id and its grant-signing public key. Public. Created by
+ * `chatvault_tenant_public_from_bytes` (from `chatvault_keyring_tenant_public`
+ * output); freed with `chatvault_tenant_public_free`.
+ *
+ * Thread safety: immutable; may be used from many threads at once. Free it
+ * once, when no other thread uses the handle.
+ */
+typedef struct chatvault_tenant_public chatvault_tenant_public;
+
+/**
+ * A byte string owned by the library: an envelope, a plaintext, an
+ * exported key, a grant, a label.
+ *
+ * Functions that produce one return it through a `chatvault_bytes **out`
+ * parameter. Read `data[0..len]`; `data` is never NULL (also when `len` is
+ * 0), and `data[len]` is always a NUL byte not counted in `len`, so text
+ * outputs (labels, lists) can be printed as C strings (binary outputs may
+ * of course contain NUL bytes before `len`). Do not modify the bytes.
+ *
+ * The caller owns it and must free it with `chatvault_bytes_free` (never
+ * with `free()`); that zeroizes the bytes first, because they may be
+ * plaintext or key material.
+ *
+ * Thread safety: immutable; may be read from several threads at once and
+ * freed from any thread, once.
+ */
+typedef struct {
+    /**
+     * The bytes; never NULL; `data[len]` is a NUL byte.
+     */
+    const uint8_t *data;
+    /**
+     * Number of bytes, not counting the trailing NUL.
+     */
+    size_t len;
+} chatvault_bytes;
+
+/**
+ * What an envelope's public header says, read without any key.
+ *
+ * Thread safety: a plain value.
+ */
+typedef struct {
+    /**
+     * The suite that sealed it (a `chatvault_suite` number).
+     */
+    uint32_t suite;
+    /**
+     * The key version that sealed it.
+     */
+    uint32_t key_version;
+    /**
+     * The key id (commitment) of the key that sealed it.
+     */
+    uint8_t key_id[CHATVAULT_KEY_ID_LEN];
+    /**
+     * Length of the header, in bytes.
+     */
+    size_t header_len;
+    /**
+     * Length of the plaintext it holds, in bytes.
+     */
+    size_t plaintext_len;
+} chatvault_envelope_info;
+
+/**
+ * What a `chatvault_keyring_rotate` did.
+ *
+ * Thread safety: a plain value.
+ */
+typedef struct {
+    /**
+     * The domain's version before.
+     */
+    uint32_t old_version;
+    /**
+     * The domain's version now.
+     */
+    uint32_t new_version;
+    /**
+     * Data keys rewrapped under the new version.
+     */
+    size_t rewrapped;
+} chatvault_rotation;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * The granted classes, as `chatvault_id_class` numbers in ascending order,
+ * one byte each.
+ *
+ * On success `*out` receives them, owned by the caller, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_agent_grant_classes(const chatvault_agent_grant *grant,
+                                               chatvault_bytes **out);
+
+/**
+ * The data key of a customer's identifiers of a granted class
+ * (`chatvault_id_class` number), fetched from `store`, at time `now`.
+ * Another class: CHATVAULT_RESULT_GRANT_OUT_OF_SCOPE; outside the validity:
+ * GRANT_NOT_YET_VALID or GRANT_EXPIRED; missing or shredded: KEY_NOT_FOUND.
+ *
+ * On success `*out` receives a data key the caller owns and must free with
+ * `chatvault_data_key_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_agent_grant_customer_key(const chatvault_agent_grant *grant,
+                                                    const chatvault_key_store *store,
+                                                    const uint8_t *customer,
+                                                    size_t customer_len,
+                                                    uint8_t id_class,
+                                                    int64_t now,
+                                                    chatvault_data_key **out);
+
+/**
+ * Release the caller's reference to an agent grant.
+ *
+ * Calling with NULL is fine. Must not be called twice for the same handle.
+ *
+ * Thread safety: must not race with other uses of the same handle.
+ */
+void chatvault_agent_grant_free(const chatvault_agent_grant *grant);
+
+/**
+ * The grant's random id: CHATVAULT_GRANT_ID_LEN bytes into `out` (`out_len`
+ * at least that, else BUFFER_TOO_SMALL).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_agent_grant_id(const chatvault_agent_grant *grant,
+                                          uint8_t *out,
+                                          size_t out_len);
+
+/**
+ * The label the owner gave the grantee (UTF-8).
+ *
+ * On success `*out` receives it, owned by the caller, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_agent_grant_label(const chatvault_agent_grant *grant,
+                                             chatvault_bytes **out);
+
+/**
+ * Open an agent grant sealed to `secret`, checking it was issued by the
+ * owner of `tenant_public` (as `chatvault_supervisor_grant_open`).
+ *
+ * On success `*out` receives a grant the caller owns and must free with
+ * `chatvault_agent_grant_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_agent_grant_open(const uint8_t *blob,
+                                            size_t blob_len,
+                                            const chatvault_grantee_secret *secret,
+                                            const chatvault_tenant_public *tenant_public,
+                                            const chatvault_agent_grant **out);
+
+/**
+ * Whether, at `now`, the grant allows revealing identifiers of `id_class`:
+ * CHATVAULT_RESULT_OK if it does, else the reason (GRANT_OUT_OF_SCOPE,
+ * GRANT_NOT_YET_VALID, GRANT_EXPIRED).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_agent_grant_permits(const chatvault_agent_grant *grant,
+                                               uint8_t id_class,
+                                               int64_t now);
+
+/**
+ * When the grant may be used, `[*not_before, *expires_at)`, and when it was
+ * issued (`*issued_at`), Unix seconds.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_agent_grant_validity(const chatvault_agent_grant *grant,
+                                                int64_t *not_before,
+                                                int64_t *expires_at,
+                                                int64_t *issued_at);
+
+/**
+ * Free a `chatvault_bytes`, zeroizing its contents first.
+ *
+ * Calling with NULL is fine. Must not be called twice for the same
+ * pointer, and the pointer must have come from this library.
+ *
+ * Thread safety: may be called from any thread, but not while another
+ * thread still reads the bytes.
+ */
+void chatvault_bytes_free(chatvault_bytes *bytes);
+
+/**
+ * Free (and zeroize) a data key.
+ *
+ * Calling with NULL is fine. Must not be called twice.
+ *
+ * Thread safety: must not race with other uses of the same key.
+ */
+void chatvault_data_key_free(chatvault_data_key *data_key);
+
+/**
+ * The data key's id, a public commitment to it: CHATVAULT_KEY_ID_LEN bytes
+ * into `out`, which must hold at least that many (`out_len`), else
+ * CHATVAULT_RESULT_BUFFER_TOO_SMALL.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_data_key_key_id(const chatvault_data_key *data_key,
+                                           uint8_t *out,
+                                           size_t out_len);
+
+/**
+ * A sealer for this key and `suite` (a `chatvault_suite` number; unknown:
+ * CHATVAULT_RESULT_UNSUPPORTED_SUITE). The sealer holds only subkeys; the
+ * data key may be freed while the sealer lives.
+ *
+ * On success `*out` receives a sealer the caller owns and must free with
+ * `chatvault_sealer_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_data_key_sealer(const chatvault_data_key *data_key,
+                                           uint32_t suite,
+                                           const chatvault_sealer **out);
+
+/**
+ * The data key's version (written into every envelope it seals), into
+ * `*out`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_data_key_version(const chatvault_data_key *data_key,
+                                            uint32_t *out);
+
+/**
+ * Read the public header of an envelope without any key: which suite, key
+ * version and key id sealed it, and how long its plaintext is, so a caller
+ * can route it to the right key before opening it.
+ *
+ * On success `*out` is filled in. Too short or impossible envelopes are
+ * CHATVAULT_RESULT_MALFORMED; an unknown version byte
+ * CHATVAULT_RESULT_UNSUPPORTED_VERSION; an unknown suite byte
+ * CHATVAULT_RESULT_UNSUPPORTED_SUITE. Nothing is authenticated: an envelope
+ * that inspects fine may still fail to open.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_envelope_inspect(const uint8_t *envelope,
+                                            size_t envelope_len,
+                                            chatvault_envelope_info *out);
+
+/**
+ * Export a grantee secret wrapped under a key-encryption key (exactly
+ * CHATVAULT_KEK_LEN bytes).
+ *
+ * On success `*out` receives the blob, owned by the caller, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_grantee_secret_export_with_kek(const chatvault_grantee_secret *secret,
+                                                          const uint8_t *kek,
+                                                          size_t kek_len,
+                                                          chatvault_bytes **out);
+
+/**
+ * Export a grantee secret wrapped under a passphrase with Argon2id (see
+ * `chatvault_master_key_export_with_passphrase` for the parameters).
+ *
+ * On success `*out` receives the blob, owned by the caller, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_grantee_secret_export_with_passphrase(const chatvault_grantee_secret *secret,
+                                                                 const uint8_t *passphrase,
+                                                                 size_t passphrase_len,
+                                                                 uint32_t m_kib,
+                                                                 uint32_t t,
+                                                                 uint32_t p,
+                                                                 chatvault_bytes **out);
+
+/**
+ * Free (and zeroize) a grantee secret.
+ *
+ * Calling with NULL is fine. Must not be called twice.
+ *
+ * Thread safety: must not race with other uses of the same secret.
+ */
+void chatvault_grantee_secret_free(chatvault_grantee_secret *secret);
+
+/**
+ * Generate a new random grantee secret.
+ *
+ * On success `*out` receives a secret the caller owns and must free with
+ * `chatvault_grantee_secret_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_grantee_secret_generate(chatvault_grantee_secret **out);
+
+/**
+ * Import a grantee secret exported with
+ * `chatvault_grantee_secret_export_with_kek`. A wrong KEK is
+ * CHATVAULT_RESULT_DECRYPT.
+ *
+ * On success `*out` receives a secret the caller owns and must free with
+ * `chatvault_grantee_secret_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_grantee_secret_import_with_kek(const uint8_t *blob,
+                                                          size_t blob_len,
+                                                          const uint8_t *kek,
+                                                          size_t kek_len,
+                                                          chatvault_grantee_secret **out);
+
+/**
+ * Import a grantee secret exported with
+ * `chatvault_grantee_secret_export_with_passphrase`. A wrong passphrase is
+ * CHATVAULT_RESULT_DECRYPT.
+ *
+ * On success `*out` receives a secret the caller owns and must free with
+ * `chatvault_grantee_secret_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_grantee_secret_import_with_passphrase(const uint8_t *blob,
+                                                                 size_t blob_len,
+                                                                 const uint8_t *passphrase,
+                                                                 size_t passphrase_len,
+                                                                 chatvault_grantee_secret **out);
+
+/**
+ * The public half of a grantee secret, to give to the owner who issues
+ * grants: CHATVAULT_GRANTEE_PUBLIC_LEN bytes into `out` (`out_len` at least
+ * that, else CHATVAULT_RESULT_BUFFER_TOO_SMALL).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_grantee_secret_public(const chatvault_grantee_secret *secret,
+                                                 uint8_t *out,
+                                                 size_t out_len);
+
+/**
+ * Release the caller's reference to a key store (keyrings that use it keep
+ * theirs).
+ *
+ * Calling with NULL is fine. Must not be called twice for the same handle.
+ *
+ * Thread safety: must not race with other uses of the same handle.
+ */
+void chatvault_key_store_free(const chatvault_key_store *store);
+
+/**
+ * A new, empty key store in memory (for tests, and for helpdesks that
+ * persist nothing). On success `*out` receives a store the caller owns and
+ * must free with `chatvault_key_store_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_key_store_new_memory(const chatvault_key_store **out);
+
+/**
+ * Open (creating if needed) the file key store in directory `path` (UTF-8,
+ * not NUL-terminated). Fails closed on a damaged slot
+ * (CHATVAULT_RESULT_MALFORMED); see `chatvault_key_store_open_repairing`.
+ * File system errors are CHATVAULT_RESULT_IO.
+ *
+ * On success `*out` receives a store the caller owns and must free with
+ * `chatvault_key_store_free`.
+ *
+ * Thread safety: may be called from any thread; open one directory only
+ * once per process.
+ */
+chatvault_result chatvault_key_store_open(const uint8_t *path,
+                                          size_t path_len,
+                                          const chatvault_key_store **out);
+
+/**
+ * Like `chatvault_key_store_open`, but zeroes damaged slots (torn writes
+ * from a crash) instead of failing. The keys in them are lost.
+ *
+ * On success `*out` receives a store the caller owns and must free with
+ * `chatvault_key_store_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_key_store_open_repairing(const uint8_t *path,
+                                                    size_t path_len,
+                                                    const chatvault_key_store **out);
+
+/**
+ * The blind index of `value` in `field` (both UTF-8) after normalization
+ * `normalization` (a `chatvault_normalization` number), under the tenant's
+ * current blind-index key: equal values give equal indexes, so records can
+ * be found by an exact value without decrypting.
+ *
+ * The index is `out_len` bytes long, written to `out`: `out_len` chooses
+ * the length and must be between CHATVAULT_BLIND_INDEX_MIN_LEN and
+ * CHATVAULT_BLIND_INDEX_MAX_LEN (CHATVAULT_BLIND_INDEX_DEFAULT_LEN is a good
+ * choice), else CHATVAULT_RESULT_INVALID_ARGUMENT. A value that normalizes
+ * to nothing is CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_blind_index(const chatvault_keyring *keyring,
+                                               const uint8_t *field,
+                                               size_t field_len,
+                                               const uint8_t *value,
+                                               size_t value_len,
+                                               uint32_t normalization,
+                                               uint8_t *out,
+                                               size_t out_len);
+
+/**
+ * The data key of a conversation, created if it does not exist yet
+ * (random, stored wrapped under the department's archive key for the day of
+ * `started_at`, Unix seconds, not before 1970). `department` (1 to 64
+ * bytes) and `conversation` (1 to 256 bytes) are UTF-8.
+ *
+ * On success `*out` receives a data key the caller owns and must free with
+ * `chatvault_data_key_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_conversation_key(const chatvault_keyring *keyring,
+                                                    const uint8_t *department,
+                                                    size_t department_len,
+                                                    const uint8_t *conversation,
+                                                    size_t conversation_len,
+                                                    int64_t started_at,
+                                                    chatvault_data_key **out);
+
+/**
+ * The data key of one customer's identifiers of one class
+ * (`chatvault_id_class` number), created if needed. `customer` (UTF-8, 1
+ * to 256 bytes) should be the helpdesk's internal id, not a phone number.
+ *
+ * On success `*out` receives a data key the caller owns and must free with
+ * `chatvault_data_key_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_customer_key(const chatvault_keyring *keyring,
+                                                const uint8_t *customer,
+                                                size_t customer_len,
+                                                uint8_t id_class,
+                                                chatvault_data_key **out);
+
+/**
+ * An existing conversation data key; CHATVAULT_RESULT_KEY_NOT_FOUND if it
+ * was never created or has been shredded.
+ *
+ * On success `*out` receives a data key the caller owns and must free with
+ * `chatvault_data_key_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_data_key_conversation(const chatvault_keyring *keyring,
+                                                         const uint8_t *department,
+                                                         size_t department_len,
+                                                         const uint8_t *conversation,
+                                                         size_t conversation_len,
+                                                         chatvault_data_key **out);
+
+/**
+ * An existing customer data key of one class; CHATVAULT_RESULT_KEY_NOT_FOUND
+ * if it was never created or has been shredded.
+ *
+ * On success `*out` receives a data key the caller owns and must free with
+ * `chatvault_data_key_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_data_key_customer(const chatvault_keyring *keyring,
+                                                     const uint8_t *customer,
+                                                     size_t customer_len,
+                                                     uint8_t id_class,
+                                                     chatvault_data_key **out);
+
+/**
+ * Release the caller's reference to a keyring.
+ *
+ * Calling with NULL is fine. Must not be called twice for the same handle.
+ *
+ * Thread safety: must not race with other uses of the same handle.
+ */
+void chatvault_keyring_free(const chatvault_keyring *keyring);
+
+/**
+ * Issue an agent "restore key" grant: reveal identifier fields of the
+ * listed classes (`classes`: an array of `classes_len` `chatvault_id_class`
+ * numbers, at least one), while `not_before <= now < expires_at`. Only the
+ * holder of the grantee secret whose public half is `grantee_public` can
+ * open it. `label` (UTF-8, 1 to 256 bytes) names the grantee.
+ *
+ * On success `*out` receives the sealed grant, owned by the caller, freed
+ * with `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_issue_agent_grant(const chatvault_keyring *keyring,
+                                                     const uint8_t *grantee_public,
+                                                     size_t grantee_public_len,
+                                                     const uint8_t *label,
+                                                     size_t label_len,
+                                                     const uint8_t *classes,
+                                                     size_t classes_len,
+                                                     int64_t not_before,
+                                                     int64_t expires_at,
+                                                     int64_t now,
+                                                     chatvault_bytes **out);
+
+/**
+ * Issue a supervisor "private key" grant: read archived content of the
+ * listed departments written in `window_from <= t < window_to`, while
+ * `not_before <= now < expires_at` (all Unix seconds). Only the holder of
+ * the grantee secret whose public half is `grantee_public` (exactly
+ * CHATVAULT_GRANTEE_PUBLIC_LEN bytes) can open it.
+ *
+ * `label` (UTF-8, 1 to 256 bytes) names the grantee for audit records.
+ * `departments` is UTF-8 text with one department per line, e.g.
+ * `"sales\nsupport"` (a trailing newline is fine; empty lines are not), so a
+ * department name containing a newline cannot be granted through the C
+ * ABI. `now` is the issue time.
+ *
+ * On success `*out` receives the sealed grant, owned by the caller, freed
+ * with `chatvault_bytes_free`; hand it to the grantee.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_issue_supervisor_grant(const chatvault_keyring *keyring,
+                                                          const uint8_t *grantee_public,
+                                                          size_t grantee_public_len,
+                                                          const uint8_t *label,
+                                                          size_t label_len,
+                                                          const uint8_t *departments,
+                                                          size_t departments_len,
+                                                          int64_t window_from,
+                                                          int64_t window_to,
+                                                          int64_t not_before,
+                                                          int64_t expires_at,
+                                                          int64_t now,
+                                                          chatvault_bytes **out);
+
+/**
+ * Create the keyring of `tenant` (UTF-8, 1 to 256 bytes) with a master key
+ * and a key store; loads the domain version table from the store.
+ *
+ * Ownership: the keyring takes the master key. `master_key` points to the
+ * caller's `chatvault_master_key *`; if that is non-NULL, the key is
+ * consumed whatever the result, and `*master_key` is set to NULL, so the
+ * caller can neither use nor double-free it (calling
+ * `chatvault_master_key_free` on the NULL is a harmless no-op). Export the
+ * master key before this call if it must be kept. The store is shared: the
+ * keyring keeps its own reference, so the caller still frees its handle.
+ *
+ * On success `*out` receives a keyring the caller owns and must free with
+ * `chatvault_keyring_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_keyring_new(const uint8_t *tenant,
+                                       size_t tenant_len,
+                                       chatvault_master_key **master_key,
+                                       const chatvault_key_store *store,
+                                       const chatvault_keyring **out);
+
+/**
+ * Rotate a domain to a new version: every data key wrapped under it is
+ * rewrapped inside the keyring, and the version table is saved. Grants
+ * issued before can derive nothing under the new version: this is how
+ * grants are revoked. Safe to rerun after a crash.
+ *
+ * The domain is `domain` (a `chatvault_domain` number) with its scope:
+ * for CHATVAULT_DOMAIN_ARCHIVE, `department` (UTF-8, 1 to 64 bytes) and
+ * `id_class` 0; for CHATVAULT_DOMAIN_IDENTIFIER, `id_class` (a
+ * `chatvault_id_class` number) and an empty department `(NULL, 0)`; for the
+ * others, an empty department and `id_class` 0. Anything else is
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * On success `*out` receives the old and new versions and the number of
+ * keys rewrapped.
+ *
+ * Thread safety: may be called concurrently (rotations are serialized
+ * inside the keyring).
+ */
+chatvault_result chatvault_keyring_rotate(const chatvault_keyring *keyring,
+                                          uint32_t domain,
+                                          const uint8_t *department,
+                                          size_t department_len,
+                                          uint8_t id_class,
+                                          chatvault_rotation *out);
+
+/**
+ * Crypto-shred a conversation's data key: destroy it in the store, so
+ * everything sealed under it is unreadable by anyone. `*existed` receives
+ * whether there was such a key.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_shred_conversation(const chatvault_keyring *keyring,
+                                                      const uint8_t *department,
+                                                      size_t department_len,
+                                                      const uint8_t *conversation,
+                                                      size_t conversation_len,
+                                                      bool *existed);
+
+/**
+ * Crypto-shred every identifier key of a customer (all classes).
+ * `*count` receives how many existed.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_shred_customer(const chatvault_keyring *keyring,
+                                                  const uint8_t *customer,
+                                                  size_t customer_len,
+                                                  size_t *count);
+
+/**
+ * Crypto-shred one customer's data key of one class. `*existed` receives
+ * whether there was such a key.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_shred_customer_key(const chatvault_keyring *keyring,
+                                                      const uint8_t *customer,
+                                                      size_t customer_len,
+                                                      uint8_t id_class,
+                                                      bool *existed);
+
+/**
+ * The tenant's public key bytes: what grantees need to check that a grant
+ * came from this tenant's owner (see `chatvault_tenant_public_from_bytes`).
+ * Public; distribute it with the helpdesk's configuration.
+ *
+ * On success `*out` receives the bytes, owned by the caller, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_tenant_public(const chatvault_keyring *keyring,
+                                                 chatvault_bytes **out);
+
+/**
+ * The current version of a domain (1 until first rotated), into `*out`.
+ * The domain is given as for `chatvault_keyring_rotate`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_keyring_version(const chatvault_keyring *keyring,
+                                           uint32_t domain,
+                                           const uint8_t *department,
+                                           size_t department_len,
+                                           uint8_t id_class,
+                                           uint32_t *out);
+
+/**
+ * Write the calling thread's last error message into a caller buffer.
+ *
+ * Every function that returns a code other than CHATVAULT_RESULT_OK (except
+ * this one and `chatvault_result_message`) records a message saying what
+ * failed, with detail (which argument, which field, which limit), on the
+ * thread that called it; successful calls leave it as it was. A decryption
+ * failure is recorded with no detail. The message is empty if no call on
+ * this thread has failed yet.
+ *
+ * Buffer handling is as for `chatvault_result_message`: NUL-terminated,
+ * `*written` = size including the NUL, BUFFER_TOO_SMALL with `*written` =
+ * size needed, `(NULL, 0)` asks for the size. `written` must not be NULL.
+ * This function never changes the last error, so it can be retried with a
+ * bigger buffer.
+ *
+ * Thread safety: may be called from any thread; it reads that thread's
+ * own last error.
+ */
+chatvault_result chatvault_last_error_message(char *buf,
+                                              size_t len,
+                                              size_t *written);
+
+/**
+ * Export the master key wrapped under a caller-supplied key-encryption key
+ * (exactly CHATVAULT_KEK_LEN bytes, from an HSM, a KMS or a secret
+ * manager). The tenant id (UTF-8) is bound in.
+ *
+ * On success `*out` receives the blob, owned by the caller, freed with
+ * `chatvault_bytes_free`. A KEK of another length is
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_master_key_export_with_kek(const chatvault_master_key *master_key,
+                                                      const uint8_t *tenant,
+                                                      size_t tenant_len,
+                                                      const uint8_t *kek,
+                                                      size_t kek_len,
+                                                      chatvault_bytes **out);
+
+/**
+ * Export the master key wrapped under a passphrase with Argon2id
+ * (`m_kib` KiB of memory, `t` passes, `p` lanes; use the
+ * CHATVAULT_ARGON2_RECOMMENDED_* values unless you have measured). The
+ * tenant id (UTF-8) is bound in: the blob imports only for the same
+ * tenant. The passphrase is any non-empty bytes.
+ *
+ * On success `*out` receives the blob, owned by the caller, freed with
+ * `chatvault_bytes_free`. Parameters out of range or an empty passphrase:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_master_key_export_with_passphrase(const chatvault_master_key *master_key,
+                                                             const uint8_t *tenant,
+                                                             size_t tenant_len,
+                                                             const uint8_t *passphrase,
+                                                             size_t passphrase_len,
+                                                             uint32_t m_kib,
+                                                             uint32_t t,
+                                                             uint32_t p,
+                                                             chatvault_bytes **out);
+
+/**
+ * Write the master key's public fingerprint (16 lower-case hex digits and
+ * a NUL, CHATVAULT_FINGERPRINT_SIZE bytes), safe for logs, into `buf`.
+ * `*written` receives the size including the NUL; a short buffer gives
+ * CHATVAULT_RESULT_BUFFER_TOO_SMALL with `*written` = the size needed.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_master_key_fingerprint(const chatvault_master_key *master_key,
+                                                  char *buf,
+                                                  size_t len,
+                                                  size_t *written);
+
+/**
+ * Free (and zeroize) a master key.
+ *
+ * Calling with NULL is fine. Must not be called twice, nor on a key that
+ * `chatvault_keyring_new` consumed (that call sets the caller's pointer to
+ * NULL, so freeing that pointer afterwards is a harmless no-op).
+ *
+ * Thread safety: must not race with other uses of the same key.
+ */
+void chatvault_master_key_free(chatvault_master_key *master_key);
+
+/**
+ * Generate a new random master key from the operating system's CSPRNG.
+ *
+ * On success `*out` receives a key the caller owns and must free with
+ * `chatvault_master_key_free` (or hand to `chatvault_keyring_new`). Export
+ * it (`chatvault_master_key_export_with_passphrase` or `_with_kek`) before
+ * relying on it: losing it loses every key derived from it.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_master_key_generate(chatvault_master_key **out);
+
+/**
+ * Import a master key exported with `chatvault_master_key_export_with_kek`.
+ *
+ * A wrong KEK or tenant is CHATVAULT_RESULT_DECRYPT. On success `*out`
+ * receives a key the caller owns and must free with
+ * `chatvault_master_key_free` (or hand to `chatvault_keyring_new`).
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_master_key_import_with_kek(const uint8_t *tenant,
+                                                      size_t tenant_len,
+                                                      const uint8_t *blob,
+                                                      size_t blob_len,
+                                                      const uint8_t *kek,
+                                                      size_t kek_len,
+                                                      chatvault_master_key **out);
+
+/**
+ * Import a master key exported with
+ * `chatvault_master_key_export_with_passphrase`.
+ *
+ * A wrong passphrase or tenant is CHATVAULT_RESULT_DECRYPT. On success
+ * `*out` receives a key the caller owns and must free with
+ * `chatvault_master_key_free` (or hand to `chatvault_keyring_new`).
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_master_key_import_with_passphrase(const uint8_t *tenant,
+                                                             size_t tenant_len,
+                                                             const uint8_t *blob,
+                                                             size_t blob_len,
+                                                             const uint8_t *passphrase,
+                                                             size_t passphrase_len,
+                                                             chatvault_master_key **out);
+
+/**
+ * Write the fixed text of a result code into a caller buffer.
+ *
+ * `code` is any `chatvault_result` number (a `uint32_t`, so that codes from
+ * a newer library can be passed). `buf` receives the text, NUL-terminated;
+ * `*written` receives the number of bytes the text takes including its NUL.
+ * If `len` is too small, nothing is written to `buf`, `*written` is the
+ * size needed, and the result is CHATVAULT_RESULT_BUFFER_TOO_SMALL; so
+ * `(buf = NULL, len = 0)` asks for the size. `written` must not be NULL.
+ * An unknown code gives CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Unlike every other function, this one never changes the thread's last
+ * error, so it can be called between a failing call and
+ * `chatvault_last_error_message`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_result_message(uint32_t code,
+                                          char *buf,
+                                          size_t len,
+                                          size_t *written);
+
+/**
+ * Release the caller's reference to a sealer.
+ *
+ * Calling with NULL is fine. Must not be called twice for the same handle.
+ *
+ * Thread safety: must not race with other uses of the same handle.
+ */
+void chatvault_sealer_free(const chatvault_sealer *sealer);
+
+/**
+ * The key id this sealer writes into envelopes: CHATVAULT_KEY_ID_LEN bytes
+ * into `out`, which must hold at least that many (`out_len`), else
+ * CHATVAULT_RESULT_BUFFER_TOO_SMALL.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_sealer_key_id(const chatvault_sealer *sealer,
+                                         uint8_t *out,
+                                         size_t out_len);
+
+/**
+ * The key version this sealer writes into envelopes, into `*out`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_sealer_key_version(const chatvault_sealer *sealer,
+                                              uint32_t *out);
+
+/**
+ * Open an envelope sealed for (tenant, record, field) under this sealer's
+ * key.
+ *
+ * On success `*out` receives the plaintext, which the caller owns and must
+ * free with `chatvault_bytes_free` (it zeroizes it). Any mismatch (another
+ * key, key version, suite, tenant, record or field; a flipped bit; a cut)
+ * is CHATVAULT_RESULT_DECRYPT with no detail; an unknown envelope version
+ * or suite byte and impossible lengths are reported as such.
+ *
+ * Thread safety: may be called concurrently on one sealer.
+ */
+chatvault_result chatvault_sealer_open(const chatvault_sealer *sealer,
+                                       const uint8_t *tenant,
+                                       size_t tenant_len,
+                                       const uint8_t *record,
+                                       size_t record_len,
+                                       const uint8_t *field,
+                                       size_t field_len,
+                                       const uint8_t *envelope,
+                                       size_t envelope_len,
+                                       chatvault_bytes **out);
+
+/**
+ * Seal `plaintext` for (tenant, record, field).
+ *
+ * `tenant`, `record` and `field` are any bytes (at most 65,535 each); they
+ * are bound into the envelope, which opens only with the same three.
+ * `plaintext` may be empty. On success `*out` receives a new envelope that
+ * the caller owns and must free with `chatvault_bytes_free`. A fresh
+ * random nonce is drawn per call.
+ *
+ * Every pointer must be non-NULL except an input with length 0.
+ *
+ * Thread safety: may be called concurrently on one sealer.
+ */
+chatvault_result chatvault_sealer_seal(const chatvault_sealer *sealer,
+                                       const uint8_t *tenant,
+                                       size_t tenant_len,
+                                       const uint8_t *record,
+                                       size_t record_len,
+                                       const uint8_t *field,
+                                       size_t field_len,
+                                       const uint8_t *plaintext,
+                                       size_t plaintext_len,
+                                       chatvault_bytes **out);
+
+/**
+ * The suite this sealer seals with (a `chatvault_suite` number), into
+ * `*out`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_sealer_suite(const chatvault_sealer *sealer,
+                                        uint32_t *out);
+
+/**
+ * The data key of a conversation of a granted department, fetched from
+ * `store` and unwrapped with the grant's keys, at time `now`. Outside the
+ * grant: CHATVAULT_RESULT_GRANT_OUT_OF_SCOPE (another department, a day
+ * outside the window, a rotated key), GRANT_NOT_YET_VALID, GRANT_EXPIRED;
+ * a missing or shredded key: KEY_NOT_FOUND.
+ *
+ * On success `*out` receives a data key the caller owns and must free with
+ * `chatvault_data_key_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_supervisor_grant_conversation_key(const chatvault_supervisor_grant *grant,
+                                                             const chatvault_key_store *store,
+                                                             const uint8_t *department,
+                                                             size_t department_len,
+                                                             const uint8_t *conversation,
+                                                             size_t conversation_len,
+                                                             int64_t now,
+                                                             chatvault_data_key **out);
+
+/**
+ * The granted departments, one per line, in sorted order, without a
+ * trailing newline (UTF-8).
+ *
+ * On success `*out` receives them, owned by the caller, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_supervisor_grant_departments(const chatvault_supervisor_grant *grant,
+                                                        chatvault_bytes **out);
+
+/**
+ * Release the caller's reference to a supervisor grant.
+ *
+ * Calling with NULL is fine. Must not be called twice for the same handle.
+ *
+ * Thread safety: must not race with other uses of the same handle.
+ */
+void chatvault_supervisor_grant_free(const chatvault_supervisor_grant *grant);
+
+/**
+ * The grant's random id (for audit records): CHATVAULT_GRANT_ID_LEN bytes
+ * into `out` (`out_len` at least that, else BUFFER_TOO_SMALL).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_supervisor_grant_id(const chatvault_supervisor_grant *grant,
+                                               uint8_t *out,
+                                               size_t out_len);
+
+/**
+ * The label the owner gave the grantee (UTF-8).
+ *
+ * On success `*out` receives it, owned by the caller, freed with
+ * `chatvault_bytes_free` (its `data` is NUL-terminated, so it prints as a C
+ * string).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_supervisor_grant_label(const chatvault_supervisor_grant *grant,
+                                                  chatvault_bytes **out);
+
+/**
+ * Open a supervisor grant sealed to `secret`, checking it was issued by the
+ * owner of `tenant_public`. Times are checked on use, not here. A grant
+ * sealed to another grantee or signed by another tenant is
+ * CHATVAULT_RESULT_GRANT_INVALID (or DECRYPT); an agent grant is
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * On success `*out` receives a grant the caller owns and must free with
+ * `chatvault_supervisor_grant_free`. The secret and the tenant public key
+ * may be freed afterwards.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_supervisor_grant_open(const uint8_t *blob,
+                                                 size_t blob_len,
+                                                 const chatvault_grantee_secret *secret,
+                                                 const chatvault_tenant_public *tenant_public,
+                                                 const chatvault_supervisor_grant **out);
+
+/**
+ * Whether, at `now`, the grant allows reading content of `department`
+ * written at `at` (Unix seconds): CHATVAULT_RESULT_OK if it does, else the
+ * reason (GRANT_OUT_OF_SCOPE, GRANT_NOT_YET_VALID, GRANT_EXPIRED). Check
+ * each archived message's time with this; the keys stop at whole days.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_supervisor_grant_permits(const chatvault_supervisor_grant *grant,
+                                                    const uint8_t *department,
+                                                    size_t department_len,
+                                                    int64_t at,
+                                                    int64_t now);
+
+/**
+ * When the grant may be used, `[*not_before, *expires_at)`, and when it was
+ * issued (`*issued_at`), Unix seconds.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_supervisor_grant_validity(const chatvault_supervisor_grant *grant,
+                                                     int64_t *not_before,
+                                                     int64_t *expires_at,
+                                                     int64_t *issued_at);
+
+/**
+ * The archive window `[*from, *to)` the grant covers, Unix seconds.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_supervisor_grant_window(const chatvault_supervisor_grant *grant,
+                                                   int64_t *from,
+                                                   int64_t *to);
+
+/**
+ * Release the caller's reference to a tenant public key.
+ *
+ * Calling with NULL is fine. Must not be called twice for the same handle.
+ *
+ * Thread safety: must not race with other uses of the same handle.
+ */
+void chatvault_tenant_public_free(const chatvault_tenant_public *tenant_public);
+
+/**
+ * Decode a tenant public key from the bytes `chatvault_keyring_tenant_public`
+ * gave. Bad bytes are CHATVAULT_RESULT_MALFORMED (or UNSUPPORTED_VERSION).
+ *
+ * On success `*out` receives a handle the caller owns and must free with
+ * `chatvault_tenant_public_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_tenant_public_from_bytes(const uint8_t *bytes,
+                                                    size_t bytes_len,
+                                                    const chatvault_tenant_public **out);
+
+/**
+ * The tenant id of a tenant public key (UTF-8).
+ *
+ * On success `*out` receives it, owned by the caller, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_tenant_public_tenant(const chatvault_tenant_public *tenant_public,
+                                                chatvault_bytes **out);
+
+/**
+ * Encode a tenant public key (the inverse of
+ * `chatvault_tenant_public_from_bytes`).
+ *
+ * On success `*out` receives the bytes, owned by the caller, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_tenant_public_to_bytes(const chatvault_tenant_public *tenant_public,
+                                                  chatvault_bytes **out);
+
+/**
+ * The library version, `"MAJOR.MINOR.PATCH"`, as a static NUL-terminated
+ * string (do not free it). It equals the header's `CHATVAULT_VERSION` when
+ * the header and the library come from the same release.
+ *
+ * Thread safety: may be called from any thread.
+ */
+const char *chatvault_version(void);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* CHATVAULT_H */
