@@ -32,31 +32,27 @@ fn have(tool: &str, arg: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// `target/<profile>`: the directory above the one holding this test
-/// executable (`target/<profile>/deps`).
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("test executable lives in target/<profile>/deps")
-        .to_path_buf()
-}
-
-/// The static library built alongside this test (the lib target's
-/// `crate-type` includes `staticlib`, so `cargo test` builds it). If it is
-/// missing (a build that skipped it), build it into a separate target
-/// directory, since this one is locked by the running cargo.
+/// The static library of this build. The lib target's `crate-type`
+/// includes `staticlib`, so the build `cargo test` runs compiles it into
+/// `target/<profile>/deps` next to this test executable (only `cargo build`
+/// copies it up to `target/<profile>`), rewritten by every compile of the
+/// lib. If neither place has it, build it into a separate target directory,
+/// since this one is locked by the running cargo.
 fn static_lib() -> &'static Path {
     static LIB: OnceLock<PathBuf> = OnceLock::new();
     LIB.get_or_init(|| {
-        let lib = profile_dir().join("libchatvault.a");
-        if lib.exists() {
-            return lib;
+        let exe = std::env::current_exe().unwrap();
+        let deps = exe.parent().expect("test executable has a directory");
+        for dir in [Some(deps), deps.parent()].into_iter().flatten() {
+            let lib = dir.join("libchatvault.a");
+            if lib.exists() {
+                return lib;
+            }
         }
         let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("c-abi-target");
         eprintln!(
-            "{} not found; building the static library into {}",
-            lib.display(),
+            "libchatvault.a not found next to {}; building it into {}",
+            exe.display(),
             target.display()
         );
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
