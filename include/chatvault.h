@@ -488,7 +488,7 @@ typedef struct chatvault_tenant_public chatvault_tenant_public;
  * Thread safety: immutable; may be read from several threads at once and
  * freed from any thread, once.
  */
-typedef struct {
+typedef struct chatvault_bytes {
     /**
      * The bytes; never NULL; `data[len]` is a NUL byte.
      */
@@ -504,7 +504,7 @@ typedef struct {
  *
  * Thread safety: a plain value.
  */
-typedef struct {
+typedef struct chatvault_envelope_info {
     /**
      * The suite that sealed it (a `chatvault_suite` number).
      */
@@ -532,7 +532,7 @@ typedef struct {
  *
  * Thread safety: a plain value.
  */
-typedef struct {
+typedef struct chatvault_rotation {
     /**
      * The domain's version before.
      */
@@ -560,8 +560,8 @@ extern "C" {
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_agent_grant_classes(const chatvault_agent_grant *grant,
-                                               chatvault_bytes **out);
+chatvault_result chatvault_agent_grant_classes(const struct chatvault_agent_grant *grant,
+                                               struct chatvault_bytes **out);
 
 /**
  * The data key of a customer's identifiers of a granted class
@@ -574,13 +574,13 @@ chatvault_result chatvault_agent_grant_classes(const chatvault_agent_grant *gran
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_agent_grant_customer_key(const chatvault_agent_grant *grant,
-                                                    const chatvault_key_store *store,
+chatvault_result chatvault_agent_grant_customer_key(const struct chatvault_agent_grant *grant,
+                                                    const struct chatvault_key_store *store,
                                                     const uint8_t *customer,
                                                     size_t customer_len,
                                                     uint8_t id_class,
                                                     int64_t now,
-                                                    chatvault_data_key **out);
+                                                    struct chatvault_data_key **out);
 
 /**
  * Release the caller's reference to an agent grant.
@@ -589,7 +589,7 @@ chatvault_result chatvault_agent_grant_customer_key(const chatvault_agent_grant 
  *
  * Thread safety: must not race with other uses of the same handle.
  */
-void chatvault_agent_grant_free(const chatvault_agent_grant *grant);
+void chatvault_agent_grant_free(const struct chatvault_agent_grant *grant);
 
 /**
  * The grant's random id: CHATVAULT_GRANT_ID_LEN bytes into `out` (`out_len`
@@ -597,7 +597,7 @@ void chatvault_agent_grant_free(const chatvault_agent_grant *grant);
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_agent_grant_id(const chatvault_agent_grant *grant,
+chatvault_result chatvault_agent_grant_id(const struct chatvault_agent_grant *grant,
                                           uint8_t *out,
                                           size_t out_len);
 
@@ -609,8 +609,8 @@ chatvault_result chatvault_agent_grant_id(const chatvault_agent_grant *grant,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_agent_grant_label(const chatvault_agent_grant *grant,
-                                             chatvault_bytes **out);
+chatvault_result chatvault_agent_grant_label(const struct chatvault_agent_grant *grant,
+                                             struct chatvault_bytes **out);
 
 /**
  * Open an agent grant sealed to `secret`, checking it was issued by the
@@ -623,9 +623,9 @@ chatvault_result chatvault_agent_grant_label(const chatvault_agent_grant *grant,
  */
 chatvault_result chatvault_agent_grant_open(const uint8_t *blob,
                                             size_t blob_len,
-                                            const chatvault_grantee_secret *secret,
-                                            const chatvault_tenant_public *tenant_public,
-                                            const chatvault_agent_grant **out);
+                                            const struct chatvault_grantee_secret *secret,
+                                            const struct chatvault_tenant_public *tenant_public,
+                                            const struct chatvault_agent_grant **out);
 
 /**
  * Whether, at `now`, the grant allows revealing identifiers of `id_class`:
@@ -634,7 +634,7 @@ chatvault_result chatvault_agent_grant_open(const uint8_t *blob,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_agent_grant_permits(const chatvault_agent_grant *grant,
+chatvault_result chatvault_agent_grant_permits(const struct chatvault_agent_grant *grant,
                                                uint8_t id_class,
                                                int64_t now);
 
@@ -644,7 +644,7 @@ chatvault_result chatvault_agent_grant_permits(const chatvault_agent_grant *gran
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_agent_grant_validity(const chatvault_agent_grant *grant,
+chatvault_result chatvault_agent_grant_validity(const struct chatvault_agent_grant *grant,
                                                 int64_t *not_before,
                                                 int64_t *expires_at,
                                                 int64_t *issued_at);
@@ -658,7 +658,7 @@ chatvault_result chatvault_agent_grant_validity(const chatvault_agent_grant *gra
  * Thread safety: may be called from any thread, but not while another
  * thread still reads the bytes.
  */
-void chatvault_bytes_free(chatvault_bytes *bytes);
+void chatvault_bytes_free(struct chatvault_bytes *bytes);
 
 /**
  * Free (and zeroize) a data key.
@@ -667,7 +667,7 @@ void chatvault_bytes_free(chatvault_bytes *bytes);
  *
  * Thread safety: must not race with other uses of the same key.
  */
-void chatvault_data_key_free(chatvault_data_key *data_key);
+void chatvault_data_key_free(struct chatvault_data_key *data_key);
 
 /**
  * The data key's id, a public commitment to it: CHATVAULT_KEY_ID_LEN bytes
@@ -676,7 +676,7 @@ void chatvault_data_key_free(chatvault_data_key *data_key);
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_data_key_key_id(const chatvault_data_key *data_key,
+chatvault_result chatvault_data_key_key_id(const struct chatvault_data_key *data_key,
                                            uint8_t *out,
                                            size_t out_len);
 
@@ -690,9 +690,9 @@ chatvault_result chatvault_data_key_key_id(const chatvault_data_key *data_key,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_data_key_sealer(const chatvault_data_key *data_key,
+chatvault_result chatvault_data_key_sealer(const struct chatvault_data_key *data_key,
                                            uint32_t suite,
-                                           const chatvault_sealer **out);
+                                           const struct chatvault_sealer **out);
 
 /**
  * The data key's version (written into every envelope it seals), into
@@ -700,7 +700,7 @@ chatvault_result chatvault_data_key_sealer(const chatvault_data_key *data_key,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_data_key_version(const chatvault_data_key *data_key,
+chatvault_result chatvault_data_key_version(const struct chatvault_data_key *data_key,
                                             uint32_t *out);
 
 /**
@@ -718,7 +718,7 @@ chatvault_result chatvault_data_key_version(const chatvault_data_key *data_key,
  */
 chatvault_result chatvault_envelope_inspect(const uint8_t *envelope,
                                             size_t envelope_len,
-                                            chatvault_envelope_info *out);
+                                            struct chatvault_envelope_info *out);
 
 /**
  * Export a grantee secret wrapped under a key-encryption key (exactly
@@ -729,10 +729,10 @@ chatvault_result chatvault_envelope_inspect(const uint8_t *envelope,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_grantee_secret_export_with_kek(const chatvault_grantee_secret *secret,
+chatvault_result chatvault_grantee_secret_export_with_kek(const struct chatvault_grantee_secret *secret,
                                                           const uint8_t *kek,
                                                           size_t kek_len,
-                                                          chatvault_bytes **out);
+                                                          struct chatvault_bytes **out);
 
 /**
  * Export a grantee secret wrapped under a passphrase with Argon2id (see
@@ -743,13 +743,13 @@ chatvault_result chatvault_grantee_secret_export_with_kek(const chatvault_grante
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_grantee_secret_export_with_passphrase(const chatvault_grantee_secret *secret,
+chatvault_result chatvault_grantee_secret_export_with_passphrase(const struct chatvault_grantee_secret *secret,
                                                                  const uint8_t *passphrase,
                                                                  size_t passphrase_len,
                                                                  uint32_t m_kib,
                                                                  uint32_t t,
                                                                  uint32_t p,
-                                                                 chatvault_bytes **out);
+                                                                 struct chatvault_bytes **out);
 
 /**
  * Free (and zeroize) a grantee secret.
@@ -758,7 +758,7 @@ chatvault_result chatvault_grantee_secret_export_with_passphrase(const chatvault
  *
  * Thread safety: must not race with other uses of the same secret.
  */
-void chatvault_grantee_secret_free(chatvault_grantee_secret *secret);
+void chatvault_grantee_secret_free(struct chatvault_grantee_secret *secret);
 
 /**
  * Generate a new random grantee secret.
@@ -768,7 +768,7 @@ void chatvault_grantee_secret_free(chatvault_grantee_secret *secret);
  *
  * Thread safety: may be called from any thread.
  */
-chatvault_result chatvault_grantee_secret_generate(chatvault_grantee_secret **out);
+chatvault_result chatvault_grantee_secret_generate(struct chatvault_grantee_secret **out);
 
 /**
  * Import a grantee secret exported with
@@ -784,7 +784,7 @@ chatvault_result chatvault_grantee_secret_import_with_kek(const uint8_t *blob,
                                                           size_t blob_len,
                                                           const uint8_t *kek,
                                                           size_t kek_len,
-                                                          chatvault_grantee_secret **out);
+                                                          struct chatvault_grantee_secret **out);
 
 /**
  * Import a grantee secret exported with
@@ -800,7 +800,7 @@ chatvault_result chatvault_grantee_secret_import_with_passphrase(const uint8_t *
                                                                  size_t blob_len,
                                                                  const uint8_t *passphrase,
                                                                  size_t passphrase_len,
-                                                                 chatvault_grantee_secret **out);
+                                                                 struct chatvault_grantee_secret **out);
 
 /**
  * The public half of a grantee secret, to give to the owner who issues
@@ -809,7 +809,7 @@ chatvault_result chatvault_grantee_secret_import_with_passphrase(const uint8_t *
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_grantee_secret_public(const chatvault_grantee_secret *secret,
+chatvault_result chatvault_grantee_secret_public(const struct chatvault_grantee_secret *secret,
                                                  uint8_t *out,
                                                  size_t out_len);
 
@@ -821,7 +821,7 @@ chatvault_result chatvault_grantee_secret_public(const chatvault_grantee_secret 
  *
  * Thread safety: must not race with other uses of the same handle.
  */
-void chatvault_key_store_free(const chatvault_key_store *store);
+void chatvault_key_store_free(const struct chatvault_key_store *store);
 
 /**
  * A new, empty key store in memory (for tests, and for helpdesks that
@@ -830,7 +830,7 @@ void chatvault_key_store_free(const chatvault_key_store *store);
  *
  * Thread safety: may be called from any thread.
  */
-chatvault_result chatvault_key_store_new_memory(const chatvault_key_store **out);
+chatvault_result chatvault_key_store_new_memory(const struct chatvault_key_store **out);
 
 /**
  * Open (creating if needed) the file key store in directory `path` (UTF-8,
@@ -846,7 +846,7 @@ chatvault_result chatvault_key_store_new_memory(const chatvault_key_store **out)
  */
 chatvault_result chatvault_key_store_open(const uint8_t *path,
                                           size_t path_len,
-                                          const chatvault_key_store **out);
+                                          const struct chatvault_key_store **out);
 
 /**
  * Like `chatvault_key_store_open`, but zeroes damaged slots (torn writes
@@ -859,7 +859,7 @@ chatvault_result chatvault_key_store_open(const uint8_t *path,
  */
 chatvault_result chatvault_key_store_open_repairing(const uint8_t *path,
                                                     size_t path_len,
-                                                    const chatvault_key_store **out);
+                                                    const struct chatvault_key_store **out);
 
 /**
  * The blind index of `value` in `field` (both UTF-8) after normalization
@@ -875,7 +875,7 @@ chatvault_result chatvault_key_store_open_repairing(const uint8_t *path,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_blind_index(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_blind_index(const struct chatvault_keyring *keyring,
                                                const uint8_t *field,
                                                size_t field_len,
                                                const uint8_t *value,
@@ -895,13 +895,13 @@ chatvault_result chatvault_keyring_blind_index(const chatvault_keyring *keyring,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_conversation_key(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_conversation_key(const struct chatvault_keyring *keyring,
                                                     const uint8_t *department,
                                                     size_t department_len,
                                                     const uint8_t *conversation,
                                                     size_t conversation_len,
                                                     int64_t started_at,
-                                                    chatvault_data_key **out);
+                                                    struct chatvault_data_key **out);
 
 /**
  * The data key of one customer's identifiers of one class
@@ -913,11 +913,11 @@ chatvault_result chatvault_keyring_conversation_key(const chatvault_keyring *key
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_customer_key(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_customer_key(const struct chatvault_keyring *keyring,
                                                 const uint8_t *customer,
                                                 size_t customer_len,
                                                 uint8_t id_class,
-                                                chatvault_data_key **out);
+                                                struct chatvault_data_key **out);
 
 /**
  * An existing conversation data key; CHATVAULT_RESULT_KEY_NOT_FOUND if it
@@ -928,12 +928,12 @@ chatvault_result chatvault_keyring_customer_key(const chatvault_keyring *keyring
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_data_key_conversation(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_data_key_conversation(const struct chatvault_keyring *keyring,
                                                          const uint8_t *department,
                                                          size_t department_len,
                                                          const uint8_t *conversation,
                                                          size_t conversation_len,
-                                                         chatvault_data_key **out);
+                                                         struct chatvault_data_key **out);
 
 /**
  * An existing customer data key of one class; CHATVAULT_RESULT_KEY_NOT_FOUND
@@ -944,11 +944,11 @@ chatvault_result chatvault_keyring_data_key_conversation(const chatvault_keyring
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_data_key_customer(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_data_key_customer(const struct chatvault_keyring *keyring,
                                                      const uint8_t *customer,
                                                      size_t customer_len,
                                                      uint8_t id_class,
-                                                     chatvault_data_key **out);
+                                                     struct chatvault_data_key **out);
 
 /**
  * Release the caller's reference to a keyring.
@@ -957,7 +957,7 @@ chatvault_result chatvault_keyring_data_key_customer(const chatvault_keyring *ke
  *
  * Thread safety: must not race with other uses of the same handle.
  */
-void chatvault_keyring_free(const chatvault_keyring *keyring);
+void chatvault_keyring_free(const struct chatvault_keyring *keyring);
 
 /**
  * Issue an agent "restore key" grant: reveal identifier fields of the
@@ -971,7 +971,7 @@ void chatvault_keyring_free(const chatvault_keyring *keyring);
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_issue_agent_grant(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_issue_agent_grant(const struct chatvault_keyring *keyring,
                                                      const uint8_t *grantee_public,
                                                      size_t grantee_public_len,
                                                      const uint8_t *label,
@@ -981,7 +981,7 @@ chatvault_result chatvault_keyring_issue_agent_grant(const chatvault_keyring *ke
                                                      int64_t not_before,
                                                      int64_t expires_at,
                                                      int64_t now,
-                                                     chatvault_bytes **out);
+                                                     struct chatvault_bytes **out);
 
 /**
  * Issue a supervisor "private key" grant: read archived content of the
@@ -1001,7 +1001,7 @@ chatvault_result chatvault_keyring_issue_agent_grant(const chatvault_keyring *ke
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_issue_supervisor_grant(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_issue_supervisor_grant(const struct chatvault_keyring *keyring,
                                                           const uint8_t *grantee_public,
                                                           size_t grantee_public_len,
                                                           const uint8_t *label,
@@ -1013,7 +1013,7 @@ chatvault_result chatvault_keyring_issue_supervisor_grant(const chatvault_keyrin
                                                           int64_t not_before,
                                                           int64_t expires_at,
                                                           int64_t now,
-                                                          chatvault_bytes **out);
+                                                          struct chatvault_bytes **out);
 
 /**
  * Create the keyring of `tenant` (UTF-8, 1 to 256 bytes) with a master key
@@ -1034,9 +1034,9 @@ chatvault_result chatvault_keyring_issue_supervisor_grant(const chatvault_keyrin
  */
 chatvault_result chatvault_keyring_new(const uint8_t *tenant,
                                        size_t tenant_len,
-                                       chatvault_master_key **master_key,
-                                       const chatvault_key_store *store,
-                                       const chatvault_keyring **out);
+                                       struct chatvault_master_key **master_key,
+                                       const struct chatvault_key_store *store,
+                                       const struct chatvault_keyring **out);
 
 /**
  * Rotate a domain to a new version: every data key wrapped under it is
@@ -1057,12 +1057,12 @@ chatvault_result chatvault_keyring_new(const uint8_t *tenant,
  * Thread safety: may be called concurrently (rotations are serialized
  * inside the keyring).
  */
-chatvault_result chatvault_keyring_rotate(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_rotate(const struct chatvault_keyring *keyring,
                                           uint32_t domain,
                                           const uint8_t *department,
                                           size_t department_len,
                                           uint8_t id_class,
-                                          chatvault_rotation *out);
+                                          struct chatvault_rotation *out);
 
 /**
  * Crypto-shred a conversation's data key: destroy it in the store, so
@@ -1071,7 +1071,7 @@ chatvault_result chatvault_keyring_rotate(const chatvault_keyring *keyring,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_shred_conversation(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_shred_conversation(const struct chatvault_keyring *keyring,
                                                       const uint8_t *department,
                                                       size_t department_len,
                                                       const uint8_t *conversation,
@@ -1084,7 +1084,7 @@ chatvault_result chatvault_keyring_shred_conversation(const chatvault_keyring *k
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_shred_customer(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_shred_customer(const struct chatvault_keyring *keyring,
                                                   const uint8_t *customer,
                                                   size_t customer_len,
                                                   size_t *count);
@@ -1095,7 +1095,7 @@ chatvault_result chatvault_keyring_shred_customer(const chatvault_keyring *keyri
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_shred_customer_key(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_shred_customer_key(const struct chatvault_keyring *keyring,
                                                       const uint8_t *customer,
                                                       size_t customer_len,
                                                       uint8_t id_class,
@@ -1111,8 +1111,8 @@ chatvault_result chatvault_keyring_shred_customer_key(const chatvault_keyring *k
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_tenant_public(const chatvault_keyring *keyring,
-                                                 chatvault_bytes **out);
+chatvault_result chatvault_keyring_tenant_public(const struct chatvault_keyring *keyring,
+                                                 struct chatvault_bytes **out);
 
 /**
  * The current version of a domain (1 until first rotated), into `*out`.
@@ -1120,7 +1120,7 @@ chatvault_result chatvault_keyring_tenant_public(const chatvault_keyring *keyrin
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_keyring_version(const chatvault_keyring *keyring,
+chatvault_result chatvault_keyring_version(const struct chatvault_keyring *keyring,
                                            uint32_t domain,
                                            const uint8_t *department,
                                            size_t department_len,
@@ -1161,12 +1161,12 @@ chatvault_result chatvault_last_error_message(char *buf,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_master_key_export_with_kek(const chatvault_master_key *master_key,
+chatvault_result chatvault_master_key_export_with_kek(const struct chatvault_master_key *master_key,
                                                       const uint8_t *tenant,
                                                       size_t tenant_len,
                                                       const uint8_t *kek,
                                                       size_t kek_len,
-                                                      chatvault_bytes **out);
+                                                      struct chatvault_bytes **out);
 
 /**
  * Export the master key wrapped under a passphrase with Argon2id
@@ -1181,7 +1181,7 @@ chatvault_result chatvault_master_key_export_with_kek(const chatvault_master_key
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_master_key_export_with_passphrase(const chatvault_master_key *master_key,
+chatvault_result chatvault_master_key_export_with_passphrase(const struct chatvault_master_key *master_key,
                                                              const uint8_t *tenant,
                                                              size_t tenant_len,
                                                              const uint8_t *passphrase,
@@ -1189,7 +1189,7 @@ chatvault_result chatvault_master_key_export_with_passphrase(const chatvault_mas
                                                              uint32_t m_kib,
                                                              uint32_t t,
                                                              uint32_t p,
-                                                             chatvault_bytes **out);
+                                                             struct chatvault_bytes **out);
 
 /**
  * Write the master key's public fingerprint (16 lower-case hex digits and
@@ -1199,7 +1199,7 @@ chatvault_result chatvault_master_key_export_with_passphrase(const chatvault_mas
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_master_key_fingerprint(const chatvault_master_key *master_key,
+chatvault_result chatvault_master_key_fingerprint(const struct chatvault_master_key *master_key,
                                                   char *buf,
                                                   size_t len,
                                                   size_t *written);
@@ -1213,7 +1213,7 @@ chatvault_result chatvault_master_key_fingerprint(const chatvault_master_key *ma
  *
  * Thread safety: must not race with other uses of the same key.
  */
-void chatvault_master_key_free(chatvault_master_key *master_key);
+void chatvault_master_key_free(struct chatvault_master_key *master_key);
 
 /**
  * Generate a new random master key from the operating system's CSPRNG.
@@ -1225,7 +1225,7 @@ void chatvault_master_key_free(chatvault_master_key *master_key);
  *
  * Thread safety: may be called from any thread.
  */
-chatvault_result chatvault_master_key_generate(chatvault_master_key **out);
+chatvault_result chatvault_master_key_generate(struct chatvault_master_key **out);
 
 /**
  * Import a master key exported with `chatvault_master_key_export_with_kek`.
@@ -1242,7 +1242,7 @@ chatvault_result chatvault_master_key_import_with_kek(const uint8_t *tenant,
                                                       size_t blob_len,
                                                       const uint8_t *kek,
                                                       size_t kek_len,
-                                                      chatvault_master_key **out);
+                                                      struct chatvault_master_key **out);
 
 /**
  * Import a master key exported with
@@ -1260,7 +1260,7 @@ chatvault_result chatvault_master_key_import_with_passphrase(const uint8_t *tena
                                                              size_t blob_len,
                                                              const uint8_t *passphrase,
                                                              size_t passphrase_len,
-                                                             chatvault_master_key **out);
+                                                             struct chatvault_master_key **out);
 
 /**
  * Write the fixed text of a result code into a caller buffer.
@@ -1291,7 +1291,7 @@ chatvault_result chatvault_result_message(uint32_t code,
  *
  * Thread safety: must not race with other uses of the same handle.
  */
-void chatvault_sealer_free(const chatvault_sealer *sealer);
+void chatvault_sealer_free(const struct chatvault_sealer *sealer);
 
 /**
  * The key id this sealer writes into envelopes: CHATVAULT_KEY_ID_LEN bytes
@@ -1300,7 +1300,7 @@ void chatvault_sealer_free(const chatvault_sealer *sealer);
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_sealer_key_id(const chatvault_sealer *sealer,
+chatvault_result chatvault_sealer_key_id(const struct chatvault_sealer *sealer,
                                          uint8_t *out,
                                          size_t out_len);
 
@@ -1309,7 +1309,7 @@ chatvault_result chatvault_sealer_key_id(const chatvault_sealer *sealer,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_sealer_key_version(const chatvault_sealer *sealer,
+chatvault_result chatvault_sealer_key_version(const struct chatvault_sealer *sealer,
                                               uint32_t *out);
 
 /**
@@ -1324,7 +1324,7 @@ chatvault_result chatvault_sealer_key_version(const chatvault_sealer *sealer,
  *
  * Thread safety: may be called concurrently on one sealer.
  */
-chatvault_result chatvault_sealer_open(const chatvault_sealer *sealer,
+chatvault_result chatvault_sealer_open(const struct chatvault_sealer *sealer,
                                        const uint8_t *tenant,
                                        size_t tenant_len,
                                        const uint8_t *record,
@@ -1333,7 +1333,7 @@ chatvault_result chatvault_sealer_open(const chatvault_sealer *sealer,
                                        size_t field_len,
                                        const uint8_t *envelope,
                                        size_t envelope_len,
-                                       chatvault_bytes **out);
+                                       struct chatvault_bytes **out);
 
 /**
  * Seal `plaintext` for (tenant, record, field).
@@ -1348,7 +1348,7 @@ chatvault_result chatvault_sealer_open(const chatvault_sealer *sealer,
  *
  * Thread safety: may be called concurrently on one sealer.
  */
-chatvault_result chatvault_sealer_seal(const chatvault_sealer *sealer,
+chatvault_result chatvault_sealer_seal(const struct chatvault_sealer *sealer,
                                        const uint8_t *tenant,
                                        size_t tenant_len,
                                        const uint8_t *record,
@@ -1357,7 +1357,7 @@ chatvault_result chatvault_sealer_seal(const chatvault_sealer *sealer,
                                        size_t field_len,
                                        const uint8_t *plaintext,
                                        size_t plaintext_len,
-                                       chatvault_bytes **out);
+                                       struct chatvault_bytes **out);
 
 /**
  * The suite this sealer seals with (a `chatvault_suite` number), into
@@ -1365,7 +1365,7 @@ chatvault_result chatvault_sealer_seal(const chatvault_sealer *sealer,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_sealer_suite(const chatvault_sealer *sealer,
+chatvault_result chatvault_sealer_suite(const struct chatvault_sealer *sealer,
                                         uint32_t *out);
 
 /**
@@ -1380,14 +1380,14 @@ chatvault_result chatvault_sealer_suite(const chatvault_sealer *sealer,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_supervisor_grant_conversation_key(const chatvault_supervisor_grant *grant,
-                                                             const chatvault_key_store *store,
+chatvault_result chatvault_supervisor_grant_conversation_key(const struct chatvault_supervisor_grant *grant,
+                                                             const struct chatvault_key_store *store,
                                                              const uint8_t *department,
                                                              size_t department_len,
                                                              const uint8_t *conversation,
                                                              size_t conversation_len,
                                                              int64_t now,
-                                                             chatvault_data_key **out);
+                                                             struct chatvault_data_key **out);
 
 /**
  * The granted departments, one per line, in sorted order, without a
@@ -1398,8 +1398,8 @@ chatvault_result chatvault_supervisor_grant_conversation_key(const chatvault_sup
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_supervisor_grant_departments(const chatvault_supervisor_grant *grant,
-                                                        chatvault_bytes **out);
+chatvault_result chatvault_supervisor_grant_departments(const struct chatvault_supervisor_grant *grant,
+                                                        struct chatvault_bytes **out);
 
 /**
  * Release the caller's reference to a supervisor grant.
@@ -1408,7 +1408,7 @@ chatvault_result chatvault_supervisor_grant_departments(const chatvault_supervis
  *
  * Thread safety: must not race with other uses of the same handle.
  */
-void chatvault_supervisor_grant_free(const chatvault_supervisor_grant *grant);
+void chatvault_supervisor_grant_free(const struct chatvault_supervisor_grant *grant);
 
 /**
  * The grant's random id (for audit records): CHATVAULT_GRANT_ID_LEN bytes
@@ -1416,7 +1416,7 @@ void chatvault_supervisor_grant_free(const chatvault_supervisor_grant *grant);
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_supervisor_grant_id(const chatvault_supervisor_grant *grant,
+chatvault_result chatvault_supervisor_grant_id(const struct chatvault_supervisor_grant *grant,
                                                uint8_t *out,
                                                size_t out_len);
 
@@ -1429,8 +1429,8 @@ chatvault_result chatvault_supervisor_grant_id(const chatvault_supervisor_grant 
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_supervisor_grant_label(const chatvault_supervisor_grant *grant,
-                                                  chatvault_bytes **out);
+chatvault_result chatvault_supervisor_grant_label(const struct chatvault_supervisor_grant *grant,
+                                                  struct chatvault_bytes **out);
 
 /**
  * Open a supervisor grant sealed to `secret`, checking it was issued by the
@@ -1447,9 +1447,9 @@ chatvault_result chatvault_supervisor_grant_label(const chatvault_supervisor_gra
  */
 chatvault_result chatvault_supervisor_grant_open(const uint8_t *blob,
                                                  size_t blob_len,
-                                                 const chatvault_grantee_secret *secret,
-                                                 const chatvault_tenant_public *tenant_public,
-                                                 const chatvault_supervisor_grant **out);
+                                                 const struct chatvault_grantee_secret *secret,
+                                                 const struct chatvault_tenant_public *tenant_public,
+                                                 const struct chatvault_supervisor_grant **out);
 
 /**
  * Whether, at `now`, the grant allows reading content of `department`
@@ -1459,7 +1459,7 @@ chatvault_result chatvault_supervisor_grant_open(const uint8_t *blob,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_supervisor_grant_permits(const chatvault_supervisor_grant *grant,
+chatvault_result chatvault_supervisor_grant_permits(const struct chatvault_supervisor_grant *grant,
                                                     const uint8_t *department,
                                                     size_t department_len,
                                                     int64_t at,
@@ -1471,7 +1471,7 @@ chatvault_result chatvault_supervisor_grant_permits(const chatvault_supervisor_g
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_supervisor_grant_validity(const chatvault_supervisor_grant *grant,
+chatvault_result chatvault_supervisor_grant_validity(const struct chatvault_supervisor_grant *grant,
                                                      int64_t *not_before,
                                                      int64_t *expires_at,
                                                      int64_t *issued_at);
@@ -1481,7 +1481,7 @@ chatvault_result chatvault_supervisor_grant_validity(const chatvault_supervisor_
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_supervisor_grant_window(const chatvault_supervisor_grant *grant,
+chatvault_result chatvault_supervisor_grant_window(const struct chatvault_supervisor_grant *grant,
                                                    int64_t *from,
                                                    int64_t *to);
 
@@ -1492,7 +1492,7 @@ chatvault_result chatvault_supervisor_grant_window(const chatvault_supervisor_gr
  *
  * Thread safety: must not race with other uses of the same handle.
  */
-void chatvault_tenant_public_free(const chatvault_tenant_public *tenant_public);
+void chatvault_tenant_public_free(const struct chatvault_tenant_public *tenant_public);
 
 /**
  * Decode a tenant public key from the bytes `chatvault_keyring_tenant_public`
@@ -1505,7 +1505,7 @@ void chatvault_tenant_public_free(const chatvault_tenant_public *tenant_public);
  */
 chatvault_result chatvault_tenant_public_from_bytes(const uint8_t *bytes,
                                                     size_t bytes_len,
-                                                    const chatvault_tenant_public **out);
+                                                    const struct chatvault_tenant_public **out);
 
 /**
  * The tenant id of a tenant public key (UTF-8).
@@ -1515,8 +1515,8 @@ chatvault_result chatvault_tenant_public_from_bytes(const uint8_t *bytes,
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_tenant_public_tenant(const chatvault_tenant_public *tenant_public,
-                                                chatvault_bytes **out);
+chatvault_result chatvault_tenant_public_tenant(const struct chatvault_tenant_public *tenant_public,
+                                                struct chatvault_bytes **out);
 
 /**
  * Encode a tenant public key (the inverse of
@@ -1527,8 +1527,8 @@ chatvault_result chatvault_tenant_public_tenant(const chatvault_tenant_public *t
  *
  * Thread safety: may be called concurrently.
  */
-chatvault_result chatvault_tenant_public_to_bytes(const chatvault_tenant_public *tenant_public,
-                                                  chatvault_bytes **out);
+chatvault_result chatvault_tenant_public_to_bytes(const struct chatvault_tenant_public *tenant_public,
+                                                  struct chatvault_bytes **out);
 
 /**
  * The library version, `"MAJOR.MINOR.PATCH"`, as a static NUL-terminated

@@ -137,6 +137,10 @@ fn every_exported_function_is_declared_and_documented() {
             .rposition(|l| l.trim_start().starts_with("/**"))
             .unwrap();
         let doc = lines[doc_start..at].join("\n");
+        assert!(
+            doc.contains("Thread safety:"),
+            "{name}'s doc comment does not state its thread safety"
+        );
         if name.ends_with("_new")
             || name.ends_with("_generate")
             || name.contains("_import_")
@@ -149,6 +153,36 @@ fn every_exported_function_is_declared_and_documented() {
             );
         }
     }
+}
+
+#[test]
+fn every_type_states_its_thread_safety() {
+    let header = generate();
+    let lines: Vec<&str> = header.lines().collect();
+    let mut types = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let is_type = (line.starts_with("typedef struct ") && line.ends_with(';'))
+            || (line.starts_with("typedef struct ") && line.ends_with('{'))
+            || (line.starts_with("enum ") && !line.ends_with(';'));
+        if !is_type {
+            continue;
+        }
+        types += 1;
+        assert!(
+            i > 0 && lines[i - 1].trim() == "*/",
+            "no doc comment before `{line}`"
+        );
+        let start = lines[..i]
+            .iter()
+            .rposition(|l| l.trim_start().starts_with("/**"))
+            .unwrap();
+        let doc = lines[start..i].join("\n");
+        assert!(
+            doc.contains("Thread safety:"),
+            "`{line}`: the doc comment does not state its thread safety"
+        );
+    }
+    assert!(types >= 15, "found only {types} types in the header");
 }
 
 fn collect_exports(path: &Path, out: &mut Vec<String>) {
