@@ -8,7 +8,10 @@
 //! master key (owner) ──HKDF──► domain roots, one per (domain, version):
 //!   archive/<department> ──GGM tree──► one key per day ──wraps──► conversation data keys
 //!   identifier/<class>                             ──wraps──► customer data keys (per class)
-//!   blind-index, pseudonym, locator, grant signing
+//!   blind-index, pseudonym
+//! master key ──HKDF──► locator keys, one per department and per class (not
+//!   versioned): where data keys sit in the store; a grant holds only its own
+//! master key ──HKDF──► grant-signing key (Ed25519)
 //! ```
 //!
 //! May call: `seal` (to wrap keys and to build sealers), `kdf`, `rng`,
