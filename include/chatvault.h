@@ -1144,7 +1144,9 @@ chatvault_result chatvault_keyring_version(const struct chatvault_keyring *keyri
  * bigger buffer.
  *
  * Thread safety: may be called from any thread; it reads that thread's
- * own last error.
+ * own last error. From Go, where a goroutine may change OS threads between
+ * two cgo calls, call `runtime.LockOSThread()` before the failing call and
+ * unlock after reading the message (or read it from the same C helper).
  */
 chatvault_result chatvault_last_error_message(char *buf,
                                               size_t len,

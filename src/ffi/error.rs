@@ -303,7 +303,9 @@ pub extern "C" fn chatvault_result_message(
 /// bigger buffer.
 ///
 /// Thread safety: may be called from any thread; it reads that thread's
-/// own last error.
+/// own last error. From Go, where a goroutine may change OS threads between
+/// two cgo calls, call `runtime.LockOSThread()` before the failing call and
+/// unlock after reading the message (or read it from the same C helper).
 #[no_mangle]
 pub extern "C" fn chatvault_last_error_message(
     buf: *mut std::ffi::c_char,
