@@ -6,10 +6,10 @@
 //! the envelope's job (`seal::Sealer`). Exposed to users only through
 //! [`crate::hazmat`] for known-answer tests and benchmarks.
 
-use aes_gcm::aead::consts::U12;
-use aes_gcm::aead::{AeadInOut, KeyInit};
-use aes_gcm::AesGcm;
-use sm4::Sm4;
+#[cfg(any(test, not(feature = "ring")))]
+use aes_gcm::aead::{consts::U12, AeadInOut, KeyInit};
+
+use super::sm4::Sm4Gcm;
 
 use crate::error::{Error, Result};
 
@@ -22,9 +22,10 @@ pub const TAG_LEN: usize = 16;
 pub enum Primitive {
     /// AES-256-GCM.
     Aes256Gcm(Aes256GcmKey),
-    /// SM4-GCM (GB/T 32907 block cipher in GCM, as in RFC 8998). Boxed: the
-    /// RustCrypto instance holds the expanded SM4 key and the GHASH key.
-    Sm4Gcm(Box<AesGcm<Sm4, U12>>),
+    /// SM4-GCM (GB/T 32907 block cipher in GCM, as in RFC 8998), with the
+    /// constant-time bitsliced SM4 of `seal::sm4`. Boxed: it holds the
+    /// expanded SM4 key (2 KiB of round-key planes) and the GHASH key.
+    Sm4Gcm(Box<Sm4Gcm>),
     /// ChaCha20-Poly1305 (RFC 8439).
     ChaCha20Poly1305(ChaChaKey),
 }
@@ -83,6 +84,7 @@ fn ring_open(
     .map_err(|_| Error::decrypt())
 }
 
+#[cfg(any(test, not(feature = "ring")))]
 fn rc_seal<A: AeadInOut<NonceSize = U12>>(
     a: &A,
     nonce: &[u8; NONCE_LEN],
@@ -97,6 +99,7 @@ fn rc_seal<A: AeadInOut<NonceSize = U12>>(
     Ok(out)
 }
 
+#[cfg(not(feature = "ring"))]
 fn rc_open<A: AeadInOut<NonceSize = U12>>(
     a: &A,
     nonce: &[u8; NONCE_LEN],
@@ -121,7 +124,7 @@ impl Primitive {
 
     /// SM4-GCM under a 16-byte key.
     pub fn sm4gcm(key: &[u8; 16]) -> Primitive {
-        Primitive::Sm4Gcm(Box::new(AesGcm::<Sm4, U12>::new(key.into())))
+        Primitive::Sm4Gcm(Box::new(Sm4Gcm::new(key)))
     }
 
     /// ChaCha20-Poly1305 under a 32-byte key.
@@ -149,7 +152,7 @@ impl Primitive {
             Primitive::Aes256Gcm(k) => rc_seal(&**k, nonce, aad, buf),
             #[cfg(not(feature = "ring"))]
             Primitive::ChaCha20Poly1305(k) => rc_seal(&**k, nonce, aad, buf),
-            Primitive::Sm4Gcm(k) => rc_seal(&**k, nonce, aad, buf),
+            Primitive::Sm4Gcm(k) => k.seal_in_place(nonce, aad, buf),
         }
     }
 
@@ -171,7 +174,7 @@ impl Primitive {
             Primitive::Aes256Gcm(k) => rc_open(&**k, nonce, aad, buf, tag),
             #[cfg(not(feature = "ring"))]
             Primitive::ChaCha20Poly1305(k) => rc_open(&**k, nonce, aad, buf, tag),
-            Primitive::Sm4Gcm(k) => rc_open(&**k, nonce, aad, buf, tag),
+            Primitive::Sm4Gcm(k) => k.open_in_place(nonce, aad, buf, tag),
         }
     }
 }

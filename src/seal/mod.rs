@@ -23,6 +23,7 @@
 pub(crate) mod aead;
 mod blind;
 mod envelope;
+mod sm4;
 
 pub use blind::{BlindIndexer, Normalization};
 pub use envelope::EnvelopeHeader;
