@@ -482,8 +482,8 @@ typedef struct chatvault_tenant_public chatvault_tenant_public;
  * of course contain NUL bytes before `len`). Do not modify the bytes.
  *
  * The caller owns it and must free it with `chatvault_bytes_free` (never
- * with `free()`); that zeroizes the bytes first, because they may be
- * plaintext or key material.
+ * with `free()`); for outputs that may hold plaintext (what
+ * `chatvault_sealer_open` returns) that zeroizes the bytes first.
  *
  * Thread safety: immutable; may be read from several threads at once and
  * freed from any thread, once.
@@ -650,7 +650,8 @@ chatvault_result chatvault_agent_grant_validity(const struct chatvault_agent_gra
                                                 int64_t *issued_at);
 
 /**
- * Free a `chatvault_bytes`, zeroizing its contents first.
+ * Free a `chatvault_bytes`, zeroizing its contents first if it may hold
+ * plaintext.
  *
  * Calling with NULL is fine. Must not be called twice for the same
  * pointer, and the pointer must have come from this library.

@@ -3,9 +3,12 @@
 //! Owns: [`chatvault_bytes`] (every variable-size output: envelopes,
 //! plaintexts, exported keys, grants, labels) and `chatvault_version`.
 //!
-//! Invariant: a `chatvault_bytes` is zeroized when freed, since it may hold
-//! plaintext; its `data` is never NULL and is followed by one NUL byte not
-//! counted in `len`, so text outputs can be used as C strings directly.
+//! Invariant: a `chatvault_bytes` that may hold plaintext or key material
+//! is zeroized when freed; public outputs (envelopes, wrapped keys, sealed
+//! grants, labels) are not, since wiping them protects nothing and costs a
+//! volatile store per byte of the allocation. Its `data` is never NULL and
+//! is followed by one NUL byte not counted in `len`, so text outputs can be
+//! used as C strings directly.
 
 use zeroize::Zeroizing;
 
@@ -21,8 +24,8 @@ use super::handle::Out;
 /// of course contain NUL bytes before `len`). Do not modify the bytes.
 ///
 /// The caller owns it and must free it with `chatvault_bytes_free` (never
-/// with `free()`); that zeroizes the bytes first, because they may be
-/// plaintext or key material.
+/// with `free()`); for outputs that may hold plaintext (what
+/// `chatvault_sealer_open` returns) that zeroizes the bytes first.
 ///
 /// Thread safety: immutable; may be read from several threads at once and
 /// freed from any thread, once.
@@ -40,12 +43,34 @@ pub struct chatvault_bytes {
 #[repr(C)]
 struct BytesBox {
     public: chatvault_bytes,
-    owner: Zeroizing<Vec<u8>>,
+    owner: Owner,
 }
 
-/// Hand `bytes` to C. Takes the vector as it is (no copy, and so no
+enum Owner {
+    /// Public bytes: freed without wiping.
+    Public(#[allow(dead_code)] Vec<u8>),
+    /// Plaintext: wiped (whole allocation) when freed.
+    Secret(#[allow(dead_code)] Zeroizing<Vec<u8>>),
+}
+
+fn into_ptr(data: *const u8, len: usize, owner: Owner) -> *mut chatvault_bytes {
+    let boxed = Box::new(BytesBox {
+        public: chatvault_bytes { data, len },
+        owner,
+    });
+    Box::into_raw(boxed).cast::<chatvault_bytes>()
+}
+
+/// Hand public `bytes` to C, appending the NUL terminator.
+pub(crate) fn public_into_ptr(mut bytes: Vec<u8>) -> *mut chatvault_bytes {
+    let len = bytes.len();
+    bytes.push(0);
+    into_ptr(bytes.as_ptr(), len, Owner::Public(bytes))
+}
+
+/// Hand secret `bytes` to C. Takes the vector as it is (no copy, and so no
 /// unzeroized copy left behind), appending only the NUL terminator.
-pub(crate) fn bytes_into_ptr(mut bytes: Zeroizing<Vec<u8>>) -> *mut chatvault_bytes {
+pub(crate) fn secret_into_ptr(mut bytes: Zeroizing<Vec<u8>>) -> *mut chatvault_bytes {
     let len = bytes.len();
     if bytes.capacity() == len {
         // Appending would reallocate and leave the old buffer unzeroized:
@@ -55,20 +80,22 @@ pub(crate) fn bytes_into_ptr(mut bytes: Zeroizing<Vec<u8>>) -> *mut chatvault_by
         bytes = bigger;
     }
     bytes.push(0);
-    let data = bytes.as_ptr();
-    let boxed = Box::new(BytesBox {
-        public: chatvault_bytes { data, len },
-        owner: bytes,
-    });
-    Box::into_raw(boxed).cast::<chatvault_bytes>()
+    into_ptr(bytes.as_ptr(), len, Owner::Secret(bytes))
 }
 
-/// Write `bytes` as a new `chatvault_bytes` to a checked output.
-pub(crate) fn put_bytes(out: Out<'_, *mut chatvault_bytes>, bytes: impl Into<Zeroizing<Vec<u8>>>) {
-    out.write(bytes_into_ptr(bytes.into()));
+/// Write public `bytes` (an envelope, a wrapped key, a sealed grant, a
+/// label) as a new `chatvault_bytes` to a checked output.
+pub(crate) fn put_bytes(out: Out<'_, *mut chatvault_bytes>, bytes: Vec<u8>) {
+    out.write(public_into_ptr(bytes));
 }
 
-/// Free a `chatvault_bytes`, zeroizing its contents first.
+/// Write plaintext as a new `chatvault_bytes` that is wiped when freed.
+pub(crate) fn put_secret(out: Out<'_, *mut chatvault_bytes>, bytes: Zeroizing<Vec<u8>>) {
+    out.write(secret_into_ptr(bytes));
+}
+
+/// Free a `chatvault_bytes`, zeroizing its contents first if it may hold
+/// plaintext.
 ///
 /// Calling with NULL is fine. Must not be called twice for the same
 /// pointer, and the pointer must have come from this library.
@@ -82,10 +109,10 @@ pub extern "C" fn chatvault_bytes_free(bytes: *mut chatvault_bytes) {
             return;
         }
         // SAFETY: non-NULL, and by this function's contract it came from
-        // bytes_into_ptr, which allocated a BytesBox whose first field is
+        // into_ptr, which allocated a BytesBox whose first field is
         // the chatvault_bytes (repr(C)), and it has not been freed yet.
         let boxed = unsafe { Box::from_raw(bytes.cast::<BytesBox>()) };
-        // Dropping the Zeroizing<Vec> zeroizes the whole allocation.
+        // Dropping a Secret owner zeroizes the whole allocation.
         drop(boxed);
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::seal::{Context, EnvelopeHeader, Normalization, Sealer, Suite, KEY_ID_LEN};
 
-use super::bytes::{chatvault_bytes, put_bytes};
+use super::bytes::{chatvault_bytes, put_bytes, put_secret};
 use super::error::{chatvault_result, FfiError};
 use super::handle::{
     free_arc, input_bytes, out_ptr, output_buffer, try_ref, Castable, OwnershipArc,
@@ -179,7 +179,7 @@ pub extern "C" fn chatvault_sealer_open(
         let envelope = input_bytes(envelope, envelope_len, "envelope")?;
         let out = out_ptr(out, "out")?;
         let plaintext = sealer.open(&context(tenant, record, field), envelope)?;
-        put_bytes(out, plaintext);
+        put_secret(out, plaintext);
         Ok(())
     }
 }
