@@ -92,11 +92,10 @@ pub(crate) fn fill(dst: &mut [u8]) -> Result<()> {
             t.rng.fill_bytes(&mut t.pool);
             t.used = 0;
         }
-        let taken = &mut t.pool[t.used..t.used + dst.len()];
-        dst.copy_from_slice(taken);
-        // Bytes handed out are erased from the pool, so a later memory
-        // disclosure cannot reveal nonces or salts already used.
-        taken.zeroize();
+        // What is handed out here is public once used (nonces, salts, grant
+        // ids), so the pool is not wiped byte by byte as it is consumed; it
+        // is wiped when the thread's generator is dropped or reseeded.
+        dst.copy_from_slice(&t.pool[t.used..t.used + dst.len()]);
         t.used += dst.len();
         Ok(())
     })
