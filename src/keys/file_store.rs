@@ -282,8 +282,23 @@ impl KeyStore for FileKeyStore {
             return Err(e);
         }
         if let Some((old, _)) = inner.index.insert(*locator, (slot, generation)) {
-            inner.write_slot(old, &[0u8; SLOT_LEN])?;
-            inner.sync()?;
+            // The new record is durable either way; say so, since a caller
+            // that took the error for a failed put might retry or give up on
+            // a record that is in fact stored. The old copy stays out of the
+            // free list and the next open zeroes it (older generation).
+            inner
+                .write_slot(old, &[0u8; SLOT_LEN])
+                .and_then(|_| inner.sync())
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::Io,
+                        format!(
+                            "the new record is stored, but erasing the replaced copy in slot \
+                             {old} failed (it is erased when the store is next opened): {}",
+                            e.detail()
+                        ),
+                    )
+                })?;
             inner.free.push(old);
         }
         Ok(())
