@@ -1,0 +1,1 @@
+//! Checksums and format rules of identifiers (placeholder, being written).

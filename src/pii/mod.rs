@@ -1,0 +1,3 @@
+//! Finding personal identifiers in chat text.
+
+pub mod checks;
