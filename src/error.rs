@@ -54,6 +54,9 @@ pub enum ErrorKind {
     /// An object was left unusable by an earlier failure (for example a store
     /// whose lock was poisoned by a panic).
     Poisoned,
+    /// An input is larger than the function accepts (a text longer than a
+    /// detector's limit, for example).
+    TooLarge,
 }
 
 impl ErrorKind {
@@ -74,6 +77,7 @@ impl ErrorKind {
             ErrorKind::Io => "I/O error",
             ErrorKind::Utf8 => "invalid UTF-8",
             ErrorKind::Poisoned => "object poisoned by an earlier failure",
+            ErrorKind::TooLarge => "input too large",
         }
     }
 }

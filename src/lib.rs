@@ -38,6 +38,7 @@ mod error;
 pub mod ffi;
 mod kdf;
 pub mod keys;
+pub mod mask;
 pub mod pii;
 mod rng;
 pub mod seal;

@@ -56,6 +56,9 @@ pub enum chatvault_result {
     /// An error this version of the C ABI does not classify more precisely.
     /// The last error message says what it was.
     Other = 108,
+    /// An input is larger than the function accepts (a text longer than a
+    /// detector's limit).
+    TooLarge = 109,
     /// Bytes that should be a chatvault format do not parse.
     Malformed = 200,
     /// The bytes carry a format version this build does not know.
@@ -83,7 +86,7 @@ pub enum chatvault_result {
 
 impl chatvault_result {
     /// Every code, in number order.
-    pub(crate) const ALL: [chatvault_result; 19] = [
+    pub(crate) const ALL: [chatvault_result; 20] = [
         chatvault_result::Ok,
         chatvault_result::NullPointer,
         chatvault_result::InvalidArgument,
@@ -94,6 +97,7 @@ impl chatvault_result {
         chatvault_result::Io,
         chatvault_result::Poisoned,
         chatvault_result::Other,
+        chatvault_result::TooLarge,
         chatvault_result::Malformed,
         chatvault_result::UnsupportedVersion,
         chatvault_result::UnsupportedSuite,
@@ -124,6 +128,7 @@ impl chatvault_result {
             R::Rng => ErrorKind::Rng.description(),
             R::Io => ErrorKind::Io.description(),
             R::Poisoned => ErrorKind::Poisoned.description(),
+            R::TooLarge => ErrorKind::TooLarge.description(),
             R::Other => "unclassified error",
             R::Malformed => ErrorKind::Malformed.description(),
             R::UnsupportedVersion => ErrorKind::UnsupportedVersion.description(),
@@ -160,6 +165,7 @@ pub(crate) fn code_of(kind: ErrorKind) -> chatvault_result {
         ErrorKind::Io => R::Io,
         ErrorKind::Utf8 => R::Utf8,
         ErrorKind::Poisoned => R::Poisoned,
+        ErrorKind::TooLarge => R::TooLarge,
         _ => R::Other,
     }
 }
@@ -346,6 +352,7 @@ mod tests {
             ErrorKind::Io,
             ErrorKind::Utf8,
             ErrorKind::Poisoned,
+            ErrorKind::TooLarge,
         ];
         let mut seen = std::collections::HashSet::new();
         for k in kinds {

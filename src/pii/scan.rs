@@ -1,0 +1,816 @@
+//! The scanner behind [`Detector`](super::Detector): one pass over the text
+//! that finds candidates and hands each to the checks in
+//! [`checks`](super::checks).
+//!
+//! Owns: candidate extraction (numbers with their separators and their
+//! digit styles, letter-and-digit tokens, e-mail addresses, URLs, IP
+//! addresses, licence plates), the confidence of each rule, and the final
+//! choice among overlapping candidates.
+//!
+//! Invariants: every span starts and ends on a character boundary; the
+//! returned findings are sorted and do not overlap; nothing here allocates
+//! per character (a few vectors per call, reused across candidates).
+
+use std::net::Ipv6Addr;
+
+use super::checks;
+use super::context::{verdict, verdict_within, Cue, Verdict};
+use super::{EntityType, Finding};
+
+/// The compiled options of a detector.
+#[derive(Debug)]
+pub(crate) struct Config {
+    pub(crate) enabled: [bool; 20],
+    pub(crate) min_confidence: f32,
+    pub(crate) max_input: usize,
+    pub(crate) max_birth_year: u32,
+}
+
+/// Confidence added by a positive context word.
+const BOOST: f32 = 0.1;
+/// Confidence added by a positive context word to a rule that needs one
+/// (QQ numbers, WeChat ids, all-digit permits).
+const NEEDED_BOOST: f32 = 0.65;
+/// Confidence taken away by a negative context word (order, tracking, …).
+const PENALTY: f32 = 0.45;
+
+/// Most groups of digits one number may have; longer runs are cut.
+const MAX_GROUPS: usize = 12;
+/// Most digits a candidate number may have (an international bank card
+/// number with a `+` prefix is never longer).
+const MAX_DIGITS: usize = 22;
+
+pub(crate) fn detect(cfg: &Config, text: &str) -> Vec<Finding> {
+    let mut s = Scanner {
+        cfg,
+        text,
+        b: text.as_bytes(),
+        found: Vec::new(),
+        digits: Vec::new(),
+        groups: Vec::new(),
+    };
+    s.emails();
+    s.urls();
+    s.ipv6();
+    s.main();
+    resolve(s.found)
+}
+
+/// A group of digits in a number: its bytes in the text and its digits in
+/// the scanner's digit buffer.
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    start: usize,
+    end: usize,
+    dstart: usize,
+    dend: usize,
+}
+
+struct Scanner<'a> {
+    cfg: &'a Config,
+    text: &'a str,
+    b: &'a [u8],
+    found: Vec<Finding>,
+    digits: Vec<u8>,
+    groups: Vec<Group>,
+}
+
+/// The value of a digit-like character: ASCII and full-width digits, and
+/// the Chinese numerals people write phone numbers with (幺 is the spoken
+/// "one" of phone numbers).
+fn digit_value(c: char) -> Option<u8> {
+    Some(match c {
+        '0'..='9' => c as u8 - b'0',
+        '０'..='９' => (c as u32 - '０' as u32) as u8,
+        '〇' | '零' => 0,
+        '一' | '幺' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+/// Characters that may stand between the digit groups of one number.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '-' | '.' | '(' | ')' | '\u{3000}' | '－' | '．' | '（' | '）' | '—' | '‐' | '‑'
+    )
+}
+
+/// First letters of mainland licence plates (province abbreviations).
+fn is_province(c: char) -> bool {
+    "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼".contains(c)
+}
+
+impl<'a> Scanner<'a> {
+    fn char_at(&self, i: usize) -> Option<char> {
+        self.text.get(i..)?.chars().next()
+    }
+
+    fn char_before(&self, i: usize) -> Option<char> {
+        self.text.get(..i)?.chars().next_back()
+    }
+
+    fn digit_at(&self, i: usize) -> Option<(u8, usize)> {
+        let c = self.char_at(i)?;
+        digit_value(c).map(|d| (d, c.len_utf8()))
+    }
+
+    fn alnum_before(&self, i: usize) -> bool {
+        i > 0 && self.b[i - 1].is_ascii_alphanumeric()
+    }
+
+    fn alnum_at(&self, i: usize) -> bool {
+        i < self.b.len() && self.b[i].is_ascii_alphanumeric()
+    }
+
+    /// Record a candidate if its type is on and, after context, it is
+    /// confident enough. Returns whether it was recorded.
+    fn push(
+        &mut self,
+        entity: EntityType,
+        start: usize,
+        end: usize,
+        conf: f32,
+        rule: &'static str,
+    ) -> bool {
+        if !self.cfg.enabled[entity as usize] {
+            return false;
+        }
+        let conf = conf.clamp(0.0, 0.99);
+        if conf < self.cfg.min_confidence {
+            return false;
+        }
+        self.found.push(Finding {
+            entity,
+            span: start..end,
+            confidence: conf,
+            rule,
+        });
+        true
+    }
+
+    /// `base` adjusted by the context of `start..end` for `cue`.
+    fn scored(&self, start: usize, end: usize, base: f32, cue: Cue) -> f32 {
+        match verdict(self.text, start, end, cue) {
+            Verdict::Positive => base + BOOST,
+            Verdict::Negative => base - PENALTY,
+            Verdict::Silent => base,
+        }
+    }
+
+    /// A rule that fires only with its context word.
+    fn needs_context(&self, start: usize, end: usize, cue: Cue, before: usize) -> f32 {
+        match verdict_within(self.text, start, end, cue, before) {
+            Verdict::Positive => 0.25 + NEEDED_BOOST,
+            _ => 0.0,
+        }
+    }
+
+    fn main(&mut self) {
+        let n = self.b.len();
+        let mut i = 0;
+        while i < n {
+            let c = self.b[i];
+            if c < 0x80 {
+                if c.is_ascii_digit() {
+                    i = if self.alnum_before(i) {
+                        i + 1
+                    } else {
+                        self.number_or_token(i)
+                    };
+                } else if c.is_ascii_alphabetic() {
+                    i = if self.alnum_before(i) {
+                        i + 1
+                    } else {
+                        self.token(i)
+                    };
+                } else if c == b'+' && self.digit_at(i + 1).is_some() && !self.alnum_before(i) {
+                    i = self.number(i, 1);
+                } else {
+                    i += 1;
+                }
+            } else {
+                let ch = self.char_at(i).expect("on a char boundary");
+                let len = ch.len_utf8();
+                if digit_value(ch).is_some() {
+                    i = self.number(i, 0);
+                } else if ch == '＋' && self.digit_at(i + len).is_some() {
+                    i = self.number(i, len);
+                } else {
+                    if is_province(ch) {
+                        self.plate(i, len);
+                    }
+                    i += len;
+                }
+            }
+        }
+    }
+
+    /// At an ASCII digit: a letter-and-digit token (`3J98t1…`, `0x5aAe…`) or
+    /// a number.
+    fn number_or_token(&mut self, i: usize) -> usize {
+        let mut j = i;
+        while self.alnum_at(j) {
+            j += 1;
+        }
+        let tok = &self.b[i..j];
+        let letters = tok.iter().filter(|c| c.is_ascii_alphabetic()).count();
+        let x_suffix = letters == 1 && matches!(tok[tok.len() - 1], b'X' | b'x');
+        if letters == 0 || x_suffix {
+            self.number(i, 0)
+        } else {
+            self.classify_token(i, j);
+            j
+        }
+    }
+
+    /// At an ASCII letter: a token of ASCII letters and digits.
+    fn token(&mut self, i: usize) -> usize {
+        let mut j = i;
+        while self.alnum_at(j) {
+            j += 1;
+        }
+        self.classify_token(i, j);
+        j
+    }
+
+    fn classify_token(&mut self, i: usize, j: usize) {
+        let tok = &self.b[i..j];
+        let has_digit = tok.iter().any(u8::is_ascii_digit);
+        if has_digit {
+            self.identifier_token(i, j);
+        }
+        // WeChat ids: a letter, then 5-19 letters, digits, '_' or '-', and
+        // only right after a context word.
+        if tok[0].is_ascii_alphabetic() && (2..=20).contains(&tok.len()) {
+            let mut k = j;
+            while k < self.b.len()
+                && (self.b[k].is_ascii_alphanumeric() || matches!(self.b[k], b'_' | b'-'))
+            {
+                k += 1;
+            }
+            if (6..=20).contains(&(k - i)) && !self.alnum_at(k) {
+                let conf = self.needs_context(i, k, Cue::WeChat, 16);
+                if conf > 0.0 {
+                    self.push(EntityType::WeChatId, i, k, conf, "wechat_id_context");
+                }
+            }
+        }
+    }
+
+    /// Passports, permits, Hong Kong / Macau / Taiwan IDs and wallet
+    /// addresses: tokens that mix letters and digits.
+    fn identifier_token(&mut self, i: usize, j: usize) {
+        let tok = &self.b[i..j];
+        if tok.len() == 42 && checks::eth_address_valid(tok) {
+            self.push(EntityType::EthAddress, i, j, 0.95, "eth_address");
+            return;
+        }
+        if tok.len() >= 14 && checks::btc_bech32_valid(tok) {
+            self.push(EntityType::BtcAddress, i, j, 0.95, "btc_bech32");
+            return;
+        }
+        if (26..=35).contains(&tok.len()) && checks::btc_base58check_valid(tok) {
+            self.push(EntityType::BtcAddress, i, j, 0.95, "btc_base58check");
+            return;
+        }
+        if checks::tw_id_valid(tok) {
+            let c = self.scored(i, j, 0.85, Cue::IdCard);
+            self.push(EntityType::TwId, i, j, c, "tw_id");
+            return;
+        }
+        // Hong Kong: A123456(3); the check character in brackets.
+        if let Some((check, end)) = self.bracketed_check(j) {
+            let mut id = [0u8; 10];
+            if tok.len() <= 9 {
+                id[..tok.len()].copy_from_slice(tok);
+                id[tok.len()] = check;
+                if checks::hk_id_valid(&id[..tok.len() + 1]) {
+                    let c = self.scored(i, end, 0.9, Cue::IdCard);
+                    self.push(EntityType::HkId, i, end, c, "hk_id_bracketed");
+                    return;
+                }
+            }
+        }
+        if checks::hk_id_valid(tok) {
+            let c = self.scored(i, j, 0.6, Cue::IdCard);
+            if self.push(EntityType::HkId, i, j, c, "hk_id") {
+                return;
+            }
+        }
+        if checks::cn_passport_valid(tok) {
+            let c = self.scored(i, j, 0.6, Cue::Passport);
+            if self.push(EntityType::CnPassport, i, j, c, "cn_passport") {
+                return;
+            }
+        }
+        if checks::travel_permit_kind(tok).is_some() {
+            let c = self.scored(i, j, 0.45, Cue::Permit);
+            self.push(EntityType::TravelPermit, i, j, c, "travel_permit");
+        }
+    }
+
+    /// `(c)` or `（c）` right at `j`, with `c` a digit or `A`: the check
+    /// character and the end of the closing bracket.
+    fn bracketed_check(&self, j: usize) -> Option<(u8, usize)> {
+        let open = self.char_at(j)?;
+        if open != '(' && open != '（' {
+            return None;
+        }
+        let k = j + open.len_utf8();
+        let c = *self.b.get(k)?;
+        if !(c.is_ascii_digit() || c == b'A') {
+            return None;
+        }
+        let close = self.char_at(k + 1)?;
+        if close != ')' && close != '）' {
+            return None;
+        }
+        Some((c, k + 1 + close.len_utf8()))
+    }
+
+    /// Read a number starting at `i` (after a `+` of `plus` bytes if
+    /// non-zero) into digit groups, and classify it. Returns where scanning
+    /// goes on.
+    fn number(&mut self, i: usize, plus: usize) -> usize {
+        self.digits.clear();
+        self.groups.clear();
+        let n = self.b.len();
+        let mut j = i + plus;
+        let mut glued = false;
+        let mut x_suffix = false;
+        loop {
+            let start = j;
+            let dstart = self.digits.len();
+            while let Some((d, len)) = self.digit_at(j) {
+                self.digits.push(b'0' + d);
+                j += len;
+            }
+            if j < n && matches!(self.b[j], b'X' | b'x') && !self.alnum_at(j + 1) {
+                self.digits.push(b'X');
+                j += 1;
+                x_suffix = true;
+            }
+            self.groups.push(Group {
+                start,
+                end: j,
+                dstart,
+                dend: self.digits.len(),
+            });
+            if x_suffix {
+                break;
+            }
+            if self.alnum_at(j) {
+                glued = true;
+                break;
+            }
+            if self.groups.len() == MAX_GROUPS {
+                break;
+            }
+            // Up to two separators, then another digit.
+            let mut k = j;
+            let mut seps = 0;
+            while seps < 2 {
+                match self.char_at(k) {
+                    Some(c) if is_separator(c) => {
+                        k += c.len_utf8();
+                        seps += 1;
+                    }
+                    _ => break,
+                }
+            }
+            if seps == 0 || self.digit_at(k).is_none() {
+                break;
+            }
+            j = k;
+        }
+        let end = self.groups.last().map_or(j, |g| g.end);
+        if glued {
+            // The last group runs into letters ("123abc"): not a number.
+            self.groups.pop();
+            if self.groups.is_empty() {
+                return j;
+            }
+        }
+        if plus == 0 && self.ipv4(i) {
+            return end;
+        }
+        self.classify_groups(i, plus);
+        // After a number glued to letters, the main loop skips the rest of
+        // that token.
+        if glued {
+            j
+        } else {
+            end
+        }
+    }
+
+    /// A dotted-quad IPv4 address exactly covering the number's groups.
+    fn ipv4(&mut self, i: usize) -> bool {
+        if self.groups.len() != 4 {
+            return false;
+        }
+        let g = self.groups.clone();
+        for (k, grp) in g.iter().enumerate() {
+            let len = grp.end - grp.start;
+            if !(1..=3).contains(&len) || !self.b[grp.start..grp.end].iter().all(u8::is_ascii_digit)
+            {
+                return false;
+            }
+            if k > 0 && !(grp.start == g[k - 1].end + 1 && self.b[g[k - 1].end] == b'.') {
+                return false;
+            }
+            let v: u32 = self.text[grp.start..grp.end].parse().unwrap_or(256);
+            if v > 255 || (len > 1 && self.b[grp.start] == b'0') {
+                return false;
+            }
+        }
+        let end = g[3].end;
+        // Not part of a longer dotted run (1.2.3.4.5) or a decimal.
+        if end + 1 < self.b.len() && self.b[end] == b'.' && self.b[end + 1].is_ascii_digit() {
+            return false;
+        }
+        let c = self.scored(i, end, 0.85, Cue::None);
+        self.push(EntityType::Ipv4, i, end, c, "ipv4");
+        true
+    }
+
+    /// Choose, from left to right, the longest run of whole groups that
+    /// is an identifier.
+    fn classify_groups(&mut self, i: usize, plus: usize) {
+        let m = self.groups.len();
+        let mut a = 0;
+        while a < m {
+            let mut next = a + 1;
+            for b in (a..m).rev() {
+                let len = self.groups[b].dend - self.groups[a].dstart;
+                if len > MAX_DIGITS || len < 5 {
+                    continue;
+                }
+                let start = if a == 0 { i } else { self.groups[a].start };
+                let with_plus = a == 0 && plus > 0;
+                if self.classify_number(a, b, start, with_plus) {
+                    next = b + 1;
+                    break;
+                }
+            }
+            a = next;
+        }
+    }
+
+    /// Try every number rule on groups `a..=b`. Returns whether one fired.
+    fn classify_number(&mut self, a: usize, b: usize, start: usize, plus: bool) -> bool {
+        let g = &self.groups;
+        let end = g[b].end;
+        let mut buf = [0u8; MAX_DIGITS + 1];
+        let n = g[b].dend - g[a].dstart;
+        buf[..n].copy_from_slice(&self.digits[g[a].dstart..g[b].dend]);
+        let d = &buf[..n];
+        let first_group = g[a].dend - g[a].dstart;
+        let one_group = a == b;
+        let bracket_before_last = b > a && {
+            let c = self.char_before(g[b].start);
+            c == Some('(') || c == Some('（')
+        };
+        let last_group = g[b].dend - g[b].dstart;
+        let grouped_by_four = !one_group && g[a..=b].iter().all(|x| x.dend - x.dstart >= 4);
+        if d[n - 1] == b'X' {
+            if n == 18 && checks::cn_id18_valid(d, self.cfg.max_birth_year) {
+                let c = self.scored(start, end, 0.95, Cue::IdCard);
+                return self.push(EntityType::CnResidentId, start, end, c, "cn_resident_id");
+            }
+            return false;
+        }
+        // International form: +CC… or 00CC….
+        let intl = if plus {
+            Some(d)
+        } else if n >= 10 && d.starts_with(b"00") {
+            Some(&d[2..])
+        } else {
+            None
+        };
+        if let Some(rest) = intl {
+            if let Some(nat) = rest.strip_prefix(b"86") {
+                if checks::cn_mobile_valid(nat) {
+                    let c = self.scored(start, end, 0.95, Cue::Phone);
+                    return self.push(EntityType::CnMobile, start, end, c, "cn_mobile_intl");
+                }
+                let mut land = [0u8; MAX_DIGITS + 1];
+                land[0] = b'0';
+                land[1..=nat.len()].copy_from_slice(nat);
+                if checks::cn_landline_area_len(&land[..=nat.len()]).is_some() {
+                    let c = self.scored(start, end, 0.85, Cue::Phone);
+                    return self.push(EntityType::CnLandline, start, end, c, "cn_landline_intl");
+                }
+                return false;
+            }
+            if checks::e164_country_code_len(rest).is_some() && checks::e164_valid(rest) {
+                let base = if plus { 0.85 } else { 0.6 };
+                let c = self.scored(start, end, base, Cue::Phone);
+                return self.push(EntityType::IntlPhone, start, end, c, "e164");
+            }
+            return false;
+        }
+        if n == 13 && d.starts_with(b"86") && checks::cn_mobile_valid(&d[2..]) {
+            let c = self.scored(start, end, 0.8, Cue::Phone);
+            if self.push(EntityType::CnMobile, start, end, c, "cn_mobile_86") {
+                return true;
+            }
+        }
+        if n == 11 && checks::cn_mobile_valid(d) {
+            let c = self.scored(start, end, 0.85, Cue::Phone);
+            if self.push(EntityType::CnMobile, start, end, c, "cn_mobile") {
+                return true;
+            }
+        }
+        if n == 18 && checks::cn_id18_valid(d, self.cfg.max_birth_year) {
+            let c = self.scored(start, end, 0.95, Cue::IdCard);
+            if self.push(EntityType::CnResidentId, start, end, c, "cn_resident_id") {
+                return true;
+            }
+        }
+        if (16..=19).contains(&n) && (b'2'..=b'6').contains(&d[0]) && checks::luhn_valid(d) {
+            let base = if grouped_by_four { 0.85 } else { 0.75 };
+            let c = self.scored(start, end, base, Cue::BankCard);
+            if self.push(EntityType::BankCard, start, end, c, "bank_card_luhn") {
+                return true;
+            }
+        }
+        if n == 15 && checks::cn_id15_valid(d) {
+            let c = self.scored(start, end, 0.55, Cue::IdCard);
+            if self.push(EntityType::CnResidentId, start, end, c, "cn_resident_id_15") {
+                return true;
+            }
+        }
+        if d[0] == b'0' && (10..=12).contains(&n) {
+            if let Some(area) = checks::cn_landline_area_len(d) {
+                let split = first_group == area || bracket_before_last;
+                // "(0755) 2345 6789": the opening bracket belongs to it.
+                let start = match self.char_before(start) {
+                    Some(c @ ('(' | '（')) if first_group == area => start - c.len_utf8(),
+                    _ => start,
+                };
+                let base = if split { 0.8 } else { 0.55 };
+                let c = self.scored(start, end, base, Cue::Phone);
+                if self.push(EntityType::CnLandline, start, end, c, "cn_landline") {
+                    return true;
+                }
+            }
+        }
+        if n == 8 && b == a + 1 && last_group == 1 && bracket_before_last && checks::mo_id_valid(d)
+        {
+            // Macau: 1234567(8); `end` must take the closing bracket too.
+            let close = self.char_at(end);
+            if matches!(close, Some(')') | Some('）')) {
+                let end = end + close.map_or(0, char::len_utf8);
+                let c = self.scored(start, end, 0.85, Cue::IdCard);
+                if self.push(EntityType::MoId, start, end, c, "mo_id_bracketed") {
+                    return true;
+                }
+            }
+        }
+        if (n == 8 || n == 10) && one_group {
+            let c = self.needs_context(start, end, Cue::Permit, 36);
+            if c > 0.0
+                && checks::travel_permit_kind(d).is_some()
+                && self.push(
+                    EntityType::TravelPermit,
+                    start,
+                    end,
+                    c,
+                    "travel_permit_context",
+                )
+            {
+                return true;
+            }
+        }
+        if (5..=11).contains(&n) && d[0] != b'0' && one_group {
+            let c = self.needs_context(start, end, Cue::Qq, 24);
+            if c > 0.0 && self.push(EntityType::QqId, start, end, c, "qq_context") {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A licence plate starting with the province character at `i`.
+    fn plate(&mut self, i: usize, len: usize) {
+        let mut j = i + len;
+        let mut compact = String::with_capacity(12);
+        compact.push_str(&self.text[i..j]);
+        // The issuing-authority letter.
+        match self.b.get(j) {
+            Some(c) if c.is_ascii_uppercase() => {
+                compact.push(*c as char);
+                j += 1;
+            }
+            _ => return,
+        }
+        if let Some(c) = self.char_at(j) {
+            if matches!(c, '·' | '•' | ' ' | '-' | '・') {
+                j += c.len_utf8();
+            }
+        }
+        let body = j;
+        while j < self.b.len()
+            && (self.b[j].is_ascii_uppercase() || self.b[j].is_ascii_digit())
+            && j - body < 6
+        {
+            compact.push(self.b[j] as char);
+            j += 1;
+        }
+        if let Some(c) = self.char_at(j) {
+            if matches!(c, '学' | '警' | '挂' | '港' | '澳') {
+                compact.push(c);
+                j += c.len_utf8();
+            }
+        }
+        if self.alnum_at(j) {
+            return;
+        }
+        if checks::cn_plate_valid(&compact) {
+            let has_digit = compact.bytes().any(|c| c.is_ascii_digit());
+            let base = if has_digit { 0.8 } else { 0.4 };
+            let c = self.scored(i, j, base, Cue::None);
+            self.push(EntityType::LicencePlate, i, j, c, "cn_plate");
+        }
+    }
+
+    /// E-mail addresses, found from each `@`.
+    fn emails(&mut self) {
+        let b = self.b;
+        let local =
+            |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
+        let domain = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-');
+        let mut from = 0;
+        while let Some(off) = b[from..].iter().position(|&c| c == b'@') {
+            let at = from + off;
+            from = at + 1;
+            let mut s = at;
+            while s > 0 && local(b[s - 1]) {
+                s -= 1;
+            }
+            while s < at && matches!(b[s], b'.' | b'-' | b'+') {
+                s += 1;
+            }
+            let mut e = at + 1;
+            while e < b.len() && domain(b[e]) {
+                e += 1;
+            }
+            while e > at + 1 && matches!(b[e - 1], b'.' | b'-') {
+                e -= 1;
+            }
+            if s == at || b[at - 1] == b'.' {
+                continue;
+            }
+            let host = &self.text[at + 1..e];
+            let labels_ok = host
+                .split('.')
+                .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
+            let tld_ok = host
+                .rsplit('.')
+                .next()
+                .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
+            if host.contains('.') && labels_ok && tld_ok {
+                self.push(EntityType::Email, s, e, 0.95, "email");
+                from = e;
+            }
+        }
+    }
+
+    /// URLs: `scheme://…` and `www.…`.
+    fn urls(&mut self) {
+        let b = self.b;
+        let mut starts = Vec::new();
+        let mut from = 0;
+        while let Some(off) = find(&b[from..], b"://") {
+            let p = from + off;
+            let mut s = p;
+            while s > 0 && b[s - 1].is_ascii_alphabetic() {
+                s -= 1;
+            }
+            let scheme = &self.text[s..p].to_ascii_lowercase();
+            if matches!(scheme.as_str(), "http" | "https" | "ftp" | "ftps") {
+                starts.push((s, p + 3));
+            }
+            from = p + 3;
+        }
+        from = 0;
+        while let Some(off) = find_ci(&b[from..], b"www.") {
+            let p = from + off;
+            if !self.alnum_before(p) && !(p >= 3 && &b[p - 3..p] == b"://") {
+                starts.push((p, p + 4));
+            }
+            from = p + 4;
+        }
+        for (s, host) in starts {
+            let mut e = host;
+            while e < b.len()
+                && b[e] > b' '
+                && b[e] < 0x80
+                && !matches!(b[e], b'<' | b'>' | b'"' | b'\'' | b'`')
+            {
+                e += 1;
+            }
+            while e > host
+                && matches!(
+                    b[e - 1],
+                    b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b']' | b'}'
+                )
+            {
+                e -= 1;
+            }
+            let hostpart = self.text[host..e]
+                .split(['/', '?', '#'])
+                .next()
+                .unwrap_or("");
+            if hostpart.contains('.') || hostpart.starts_with('[') || hostpart == "localhost" {
+                self.push(EntityType::Url, s, e, 0.9, "url");
+            }
+        }
+    }
+
+    /// IPv6 addresses, found from each `:` between hexadecimal digits.
+    fn ipv6(&mut self) {
+        let b = self.b;
+        let ip = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
+        let mut from = 0;
+        while let Some(off) = b[from..].iter().position(|&c| c == b':') {
+            let p = from + off;
+            from = p + 1;
+            let mut s = p;
+            while s > 0 && ip(b[s - 1]) {
+                s -= 1;
+            }
+            let mut e = p + 1;
+            while e < b.len() && ip(b[e]) {
+                e += 1;
+            }
+            while e > p && b[e - 1] == b'.' {
+                e -= 1;
+            }
+            from = from.max(e);
+            if (s > 0 && b[s - 1].is_ascii_alphanumeric())
+                || (e < b.len() && b[e].is_ascii_alphanumeric())
+            {
+                continue;
+            }
+            let cand = &self.text[s..e];
+            if cand.bytes().filter(|&c| c == b':').count() < 2 {
+                continue;
+            }
+            if cand.parse::<Ipv6Addr>().is_ok() {
+                self.push(EntityType::Ipv6, s, e, 0.9, "ipv6");
+            }
+        }
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// Sort the candidates and drop overlaps: a candidate inside another is
+/// dropped; of two that partly overlap, the more confident stays (the
+/// earlier on a tie).
+fn resolve(mut found: Vec<Finding>) -> Vec<Finding> {
+    found.sort_by(|x, y| {
+        x.span
+            .start
+            .cmp(&y.span.start)
+            .then(y.span.end.cmp(&x.span.end))
+    });
+    let mut out: Vec<Finding> = Vec::with_capacity(found.len());
+    for f in found {
+        match out.last() {
+            Some(last) if f.span.start < last.span.end => {
+                if f.span.end <= last.span.end {
+                    continue; // inside the last one
+                }
+                if f.confidence > last.confidence {
+                    out.pop();
+                    // It may also overlap the one before: keep the rule.
+                    if out.last().is_some_and(|l| f.span.start < l.span.end) {
+                        continue;
+                    }
+                    out.push(f);
+                }
+            }
+            _ => out.push(f),
+        }
+    }
+    out
+}
