@@ -19,12 +19,12 @@
 //!
 //! let ring = Keyring::new("acme", MasterKey::generate()?, Arc::new(MemoryKeyStore::new()))?;
 //! let masker = Masker::new(ring.pseudonym_key()?);
-//! let text = "手机 13800138000，卡号 6222 0212 3456 7899";
+//! let text = "手机 13800138000，卡号 6222 0212 3456 7894";
 //! let found = Detector::new().detect(text)?;
 //! let keys = CustomerKeys::new(&ring, "cust-9");
 //! let at = RecordRef::new("acme", "conv-1/msg-3");
 //! let masked = masker.mask(text, &found, &keys, &at)?;
-//! assert_eq!(masked.text, "手机 138****8000，卡号 **** **** **** 7899");
+//! assert_eq!(masked.text, "手机 138****8000，卡号 **** **** **** 7894");
 //! // The keyring (or an agent restore key for both classes) gets it all back.
 //! assert_eq!(masked.map.restore(&masked.text, &keys, &at)?, text);
 //! # Ok::<(), chatvault::Error>(())
@@ -449,10 +449,10 @@ impl Masker {
     /// let mut policy = MaskPolicy::new();
     /// policy.set(EntityType::BankCard, Operator::Token);
     /// let masker = Masker::new(ring.pseudonym_key()?).with_policy(policy);
-    /// let token = masker.display(EntityType::BankCard, "6222021234567899")?;
+    /// let token = masker.display(EntityType::BankCard, "6222021234567894")?;
     /// assert!(checks::luhn_valid(token.as_bytes()));
-    /// assert!(token.starts_with("622202") && token != "6222021234567899");
-    /// assert_eq!(token, masker.display(EntityType::BankCard, "6222021234567899")?);
+    /// assert!(token.starts_with("622202") && token != "6222021234567894");
+    /// assert_eq!(token, masker.display(EntityType::BankCard, "6222021234567894")?);
     /// # Ok::<(), chatvault::Error>(())
     /// ```
     pub fn display(&self, entity: EntityType, value: &str) -> Result<String> {

@@ -406,7 +406,7 @@ pub struct StreamFinding {
 /// assert_eq!(found.len(), 1);
 /// assert_eq!(found[0].finding.entity, EntityType::CnMobile);
 /// assert_eq!(found[0].finding.span, 0..4); // "8000" here
-/// assert_eq!(found[0].previous, Some(15..23)); // "138 0013" there
+/// assert_eq!(found[0].previous, Some(19..27)); // "138 0013" there
 /// # Ok::<(), chatvault::Error>(())
 /// ```
 #[derive(Debug, Clone)]
