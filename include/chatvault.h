@@ -68,6 +68,12 @@
 #define CHATVAULT_BLIND_INDEX_MIN_LEN 8
 
 /**
+ * Every entity type, as a mask for `chatvault_detector_new`: bit `n` is
+ * the entity type numbered `n`.
+ */
+#define CHATVAULT_ENTITIES_ALL 1048574
+
+/**
  * Size of a master key fingerprint as text, including its NUL.
  */
 #define CHATVAULT_FINGERPRINT_SIZE 17
@@ -156,6 +162,11 @@ enum chatvault_result
      * The last error message says what it was.
      */
     CHATVAULT_RESULT_OTHER = 108,
+    /**
+     * An input is larger than the function accepts (a text longer than a
+     * detector's limit).
+     */
+    CHATVAULT_RESULT_TOO_LARGE = 109,
     /**
      * Bytes that should be a chatvault format do not parse.
      */
@@ -369,6 +380,156 @@ typedef uint32_t chatvault_domain;
 #endif // __cplusplus
 
 /**
+ * A kind of personal identifier; functions take and return it as a
+ * `uint32_t`. Numbers are stable and only ever appended; a newer library
+ * may return a number this header does not name (show it with
+ * `chatvault_entity_name`).
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_entity
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Mainland China mobile number.
+     */
+    CHATVAULT_ENTITY_CN_MOBILE = 1,
+    /**
+     * Mainland China landline with its area code.
+     */
+    CHATVAULT_ENTITY_CN_LANDLINE = 2,
+    /**
+     * Another country's number in international form.
+     */
+    CHATVAULT_ENTITY_INTL_PHONE = 3,
+    /**
+     * PRC resident identity card number.
+     */
+    CHATVAULT_ENTITY_CN_RESIDENT_ID = 4,
+    /**
+     * PRC passport number.
+     */
+    CHATVAULT_ENTITY_CN_PASSPORT = 5,
+    /**
+     * Mainland, Hong Kong, Macau and Taiwan travel permits.
+     */
+    CHATVAULT_ENTITY_TRAVEL_PERMIT = 6,
+    /**
+     * Hong Kong identity card number.
+     */
+    CHATVAULT_ENTITY_HK_ID = 7,
+    /**
+     * Macau resident identity card number.
+     */
+    CHATVAULT_ENTITY_MO_ID = 8,
+    /**
+     * Taiwan national identification number.
+     */
+    CHATVAULT_ENTITY_TW_ID = 9,
+    /**
+     * Bank card number.
+     */
+    CHATVAULT_ENTITY_BANK_CARD = 10,
+    /**
+     * E-mail address.
+     */
+    CHATVAULT_ENTITY_EMAIL = 11,
+    /**
+     * IPv4 address.
+     */
+    CHATVAULT_ENTITY_IPV4 = 12,
+    /**
+     * IPv6 address.
+     */
+    CHATVAULT_ENTITY_IPV6 = 13,
+    /**
+     * URL.
+     */
+    CHATVAULT_ENTITY_URL = 14,
+    /**
+     * Mainland vehicle licence plate.
+     */
+    CHATVAULT_ENTITY_LICENCE_PLATE = 15,
+    /**
+     * Bitcoin address.
+     */
+    CHATVAULT_ENTITY_BTC_ADDRESS = 16,
+    /**
+     * Ethereum address.
+     */
+    CHATVAULT_ENTITY_ETH_ADDRESS = 17,
+    /**
+     * WeChat id.
+     */
+    CHATVAULT_ENTITY_WECHAT_ID = 18,
+    /**
+     * QQ number.
+     */
+    CHATVAULT_ENTITY_QQ_ID = 19,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_entity chatvault_entity;
+#else
+typedef uint32_t chatvault_entity;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How a mask policy shows one entity type (`chatvault_mask_policy_set`).
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_mask_op
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Keep the first `first` and last `last` letters and digits, replace
+     * the others with the character `with` (separators stay).
+     */
+    CHATVAULT_MASK_OP_KEEP = 1,
+    /**
+     * Replace with `***`.
+     */
+    CHATVAULT_MASK_OP_REDACT = 2,
+    /**
+     * Replace with the entity type's name in brackets (`[cn_mobile]`).
+     */
+    CHATVAULT_MASK_OP_TYPE_LABEL = 3,
+    /**
+     * Replace with `#` and 16 hex digits of a keyed hash (per tenant).
+     */
+    CHATVAULT_MASK_OP_KEYED_HASH = 4,
+    /**
+     * Replace with a Chinese `@nickname` (per tenant and identifier).
+     */
+    CHATVAULT_MASK_OP_NICKNAME_CHINESE = 5,
+    /**
+     * Replace with a Latin `@Nickname`.
+     */
+    CHATVAULT_MASK_OP_NICKNAME_LATIN = 6,
+    /**
+     * Replace with a format-preserving token that still validates.
+     */
+    CHATVAULT_MASK_OP_TOKEN = 7,
+    /**
+     * `l***@example.com`.
+     */
+    CHATVAULT_MASK_OP_EMAIL = 8,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_mask_op chatvault_mask_op;
+#else
+typedef uint32_t chatvault_mask_op;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An opened agent "restore key" grant: reveals customer identifier fields
  * of its classes, while valid. Created by `chatvault_agent_grant_open`;
  * freed with `chatvault_agent_grant_free`.
@@ -387,6 +548,25 @@ typedef struct chatvault_agent_grant chatvault_agent_grant;
  * concurrently. Freeing must not race with other uses.
  */
 typedef struct chatvault_data_key chatvault_data_key;
+
+/**
+ * A compiled PII detector. Created by `chatvault_detector_new`; freed with
+ * `chatvault_detector_free`.
+ *
+ * Thread safety: immutable; share one between threads and call
+ * `chatvault_detector_detect` concurrently.
+ */
+typedef struct chatvault_detector chatvault_detector;
+
+/**
+ * A list of findings owned by the caller, from `chatvault_detector_detect`
+ * or `chatvault_stream_detector_push`; read it with
+ * `chatvault_findings_len` and `chatvault_findings_get`, free it with
+ * `chatvault_findings_free`.
+ *
+ * Thread safety: immutable; may be read from several threads at once.
+ */
+typedef struct chatvault_findings chatvault_findings;
 
 /**
  * A grantee's secret: the X25519 private key grants are sealed to.
@@ -425,6 +605,25 @@ typedef struct chatvault_key_store chatvault_key_store;
 typedef struct chatvault_keyring chatvault_keyring;
 
 /**
+ * Which operator masks each entity type. Created by
+ * `chatvault_mask_policy_new` with the default operators (phones
+ * `138****5678`, ID cards `110***********002X`, bank cards the last four,
+ * e-mail `l***@example.com`, …); freed with `chatvault_mask_policy_free`.
+ *
+ * Thread safety: mutable; one thread at a time.
+ */
+typedef struct chatvault_mask_policy chatvault_mask_policy;
+
+/**
+ * Masks findings: shows each as its policy says and seals the original
+ * under the customer's key for the identifier's class. Created by
+ * `chatvault_masker_new`; freed with `chatvault_masker_free`.
+ *
+ * Thread safety: immutable; share one per tenant and call it concurrently.
+ */
+typedef struct chatvault_masker chatvault_masker;
+
+/**
  * The tenant master key: 256 bits held by the business owner. It never
  * encrypts data; it leaves the process only wrapped (under a passphrase or
  * a KEK). Created by `chatvault_master_key_generate` or one of the
@@ -447,6 +646,16 @@ typedef struct chatvault_master_key chatvault_master_key;
  * thread uses it.
  */
 typedef struct chatvault_sealer chatvault_sealer;
+
+/**
+ * Follows one conversation's messages from one sender and also finds
+ * identifiers split across two consecutive messages. Created by
+ * `chatvault_stream_detector_new`; freed with
+ * `chatvault_stream_detector_free`.
+ *
+ * Thread safety: mutable; one thread at a time.
+ */
+typedef struct chatvault_stream_detector chatvault_stream_detector;
 
 /**
  * An opened supervisor "private key" grant: reads archived conversations of
@@ -526,6 +735,49 @@ typedef struct chatvault_envelope_info {
      */
     size_t plaintext_len;
 } chatvault_envelope_info;
+
+/**
+ * One identifier found in a text. Spans are byte offsets into the text
+ * passed to the call that found it.
+ *
+ * Thread safety: a plain value; `rule` points into the `chatvault_findings`
+ * it was read from and is valid until that is freed.
+ */
+typedef struct chatvault_finding {
+    /**
+     * The `chatvault_entity` number.
+     */
+    uint32_t entity;
+    /**
+     * Start of the identifier in the text (byte offset).
+     */
+    size_t start;
+    /**
+     * End of the identifier in the text (byte offset, exclusive).
+     */
+    size_t end;
+    /**
+     * Confidence from 0 to 1.
+     */
+    float confidence;
+    /**
+     * The rule that fired, as a NUL-terminated string.
+     */
+    const char *rule;
+    /**
+     * For a stream detector: whether the identifier began in the previous
+     * message; then `previous_start..previous_end` is its part there.
+     */
+    bool has_previous;
+    /**
+     * Start of the part in the previous message (0 if none).
+     */
+    size_t previous_start;
+    /**
+     * End of the part in the previous message (0 if none).
+     */
+    size_t previous_end;
+} chatvault_finding;
 
 /**
  * What a `chatvault_keyring_rotate` did.
@@ -705,6 +957,65 @@ chatvault_result chatvault_data_key_version(const struct chatvault_data_key *dat
                                             uint32_t *out);
 
 /**
+ * Every identifier in the UTF-8 `text`, in order, none overlapping.
+ * Invalid UTF-8: CHATVAULT_RESULT_UTF8; longer than the detector's limit:
+ * CHATVAULT_RESULT_TOO_LARGE.
+ *
+ * On success `*out` receives a list the caller owns and must free with
+ * `chatvault_findings_free` (also when it is empty).
+ *
+ * Thread safety: may be called concurrently on one detector.
+ */
+chatvault_result chatvault_detector_detect(const struct chatvault_detector *detector,
+                                           const uint8_t *text,
+                                           size_t text_len,
+                                           struct chatvault_findings **out);
+
+/**
+ * Release the caller's reference to a detector. Calling with NULL is fine;
+ * must not be called twice.
+ *
+ * Thread safety: may be called from any thread, once no call on this
+ * handle is running.
+ */
+void chatvault_detector_free(const struct chatvault_detector *detector);
+
+/**
+ * Build a detector for the entity types in `entities` (bit `n` set for
+ * the `chatvault_entity` numbered `n`; CHATVAULT_ENTITIES_ALL for every
+ * type) reporting findings at least `min_confidence` sure (0 to 1; 0.5 is
+ * the default), for texts up to `max_input` bytes (0 for the default of 16
+ * MiB). Unknown bits, an empty set or values out of range:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * On success `*out` receives a detector the caller owns and must free with
+ * `chatvault_detector_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_detector_new(uint64_t entities,
+                                        float min_confidence,
+                                        size_t max_input,
+                                        const struct chatvault_detector **out);
+
+/**
+ * The identifier class (`chatvault_id_class` number) whose key seals
+ * originals of `entity`, or 0 for an unknown entity number.
+ *
+ * Thread safety: may be called from any thread.
+ */
+uint8_t chatvault_entity_class(uint32_t entity);
+
+/**
+ * The stable lower-case name of an entity type (`cn_mobile`, …) as a
+ * static NUL-terminated string; `"unknown"` for a number this library does
+ * not know.
+ *
+ * Thread safety: may be called from any thread.
+ */
+const char *chatvault_entity_name(uint32_t entity);
+
+/**
  * Read the public header of an envelope without any key: which suite, key
  * version and key id sealed it, and how long its plaintext is, so a caller
  * can route it to the right key before opening it.
@@ -720,6 +1031,31 @@ chatvault_result chatvault_data_key_version(const struct chatvault_data_key *dat
 chatvault_result chatvault_envelope_inspect(const uint8_t *envelope,
                                             size_t envelope_len,
                                             struct chatvault_envelope_info *out);
+
+/**
+ * Free a findings list. Calling with NULL is fine; must not be called
+ * twice.
+ *
+ * Thread safety: must not race with readers of the list.
+ */
+void chatvault_findings_free(struct chatvault_findings *findings);
+
+/**
+ * Copy finding `index` into `*out`. An index at or past the length is
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_findings_get(const struct chatvault_findings *findings,
+                                        size_t index,
+                                        struct chatvault_finding *out);
+
+/**
+ * Number of findings in the list (0 for NULL).
+ *
+ * Thread safety: may be called concurrently.
+ */
+size_t chatvault_findings_len(const struct chatvault_findings *findings);
 
 /**
  * Export a grantee secret wrapped under a key-encryption key (exactly
@@ -1154,6 +1490,109 @@ chatvault_result chatvault_last_error_message(char *buf,
                                               size_t *written);
 
 /**
+ * Free a policy. Calling with NULL is fine; must not be called twice.
+ *
+ * Thread safety: must not race with any other use of it.
+ */
+void chatvault_mask_policy_free(struct chatvault_mask_policy *policy);
+
+/**
+ * A policy with the default operators.
+ *
+ * On success `*out` receives a policy the caller owns and must free with
+ * `chatvault_mask_policy_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_mask_policy_new(struct chatvault_mask_policy **out);
+
+/**
+ * Show `entity` (a `chatvault_entity` number, or 0 for every type) with
+ * `op` (a `chatvault_mask_op` number). `first`, `last` and `with` (a
+ * Unicode scalar value, e.g. '*') are used by CHATVAULT_MASK_OP_KEEP only
+ * and ignored otherwise. Unknown numbers or a `with` that is not a
+ * character: CHATVAULT_RESULT_INVALID_ARGUMENT, and the policy is
+ * unchanged.
+ *
+ * Thread safety: not concurrently on one policy.
+ */
+chatvault_result chatvault_mask_policy_set(struct chatvault_mask_policy *policy,
+                                           uint32_t entity,
+                                           uint32_t op,
+                                           uint16_t first,
+                                           uint16_t last,
+                                           uint32_t with);
+
+/**
+ * Detect with `detector` and mask in one call: as
+ * `chatvault_detector_detect` then `chatvault_masker_mask`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_masker_detect_and_mask(const struct chatvault_masker *masker,
+                                                  const struct chatvault_detector *detector,
+                                                  const struct chatvault_keyring *keyring,
+                                                  const uint8_t *customer,
+                                                  size_t customer_len,
+                                                  const uint8_t *record,
+                                                  size_t record_len,
+                                                  const uint8_t *text,
+                                                  size_t text_len,
+                                                  struct chatvault_bytes **out_text,
+                                                  struct chatvault_bytes **out_map);
+
+/**
+ * Release the caller's reference to a masker. Calling with NULL is fine;
+ * must not be called twice.
+ *
+ * Thread safety: may be called from any thread, once no call on this
+ * handle is running.
+ */
+void chatvault_masker_free(const struct chatvault_masker *masker);
+
+/**
+ * Mask `findings` (from `chatvault_detector_detect` on this same `text`;
+ * NULL for none) in the UTF-8 `text` of message `record` of `customer`,
+ * sealing the originals under the customer's class keys in `keyring`
+ * (created on first use) for the keyring's tenant.
+ *
+ * On success `*out_text` receives the display text and `*out_map` the
+ * restore map's bytes (store both), each owned by the caller and freed
+ * with `chatvault_bytes_free`. A finding span that does not fit the text:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_masker_mask(const struct chatvault_masker *masker,
+                                       const struct chatvault_keyring *keyring,
+                                       const uint8_t *customer,
+                                       size_t customer_len,
+                                       const uint8_t *record,
+                                       size_t record_len,
+                                       const uint8_t *text,
+                                       size_t text_len,
+                                       const struct chatvault_findings *findings,
+                                       struct chatvault_bytes **out_text,
+                                       struct chatvault_bytes **out_map);
+
+/**
+ * A masker for the tenant of `keyring` (its pseudonym key makes keyed
+ * hashes, nicknames and tokens), showing identifiers as `policy` says
+ * (NULL: the default policy; the policy is copied, the caller keeps and
+ * frees it) and sealing originals with `suite` (a `chatvault_suite`
+ * number).
+ *
+ * On success `*out` receives a masker the caller owns and must free with
+ * `chatvault_masker_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_masker_new(const struct chatvault_keyring *keyring,
+                                      const struct chatvault_mask_policy *policy,
+                                      uint32_t suite,
+                                      const struct chatvault_masker **out);
+
+/**
  * Export the master key wrapped under a caller-supplied key-encryption key
  * (exactly CHATVAULT_KEK_LEN bytes, from an HSM, a KMS or a secret
  * manager). The tenant id (UTF-8) is bound in.
@@ -1266,6 +1705,112 @@ chatvault_result chatvault_master_key_import_with_passphrase(const uint8_t *tena
                                                              struct chatvault_master_key **out);
 
 /**
+ * Entry `index` of a restore map: its `chatvault_entity` number and its
+ * span `*out_start..*out_end` in the display text. Any of the three
+ * outputs may be NULL if not wanted.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_restore_map_entry(const uint8_t *map,
+                                             size_t map_len,
+                                             size_t index,
+                                             uint32_t *out_entity,
+                                             size_t *out_start,
+                                             size_t *out_end);
+
+/**
+ * The number of masked spans in a restore map's bytes. Bytes that are not
+ * a well-formed restore map: CHATVAULT_RESULT_MALFORMED (or
+ * UNSUPPORTED_VERSION).
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_restore_map_len(const uint8_t *map,
+                                           size_t map_len,
+                                           size_t *out);
+
+/**
+ * Restore a display text with an agent's restore key (`grant`, opened
+ * with `chatvault_agent_grant_open`), whose class keys are fetched from
+ * `store` at time `now`, for message `record` of `customer` of `tenant`.
+ *
+ * With `partial` false, every span must be in a granted class, else
+ * CHATVAULT_RESULT_GRANT_OUT_OF_SCOPE. With `partial` true, spans of other
+ * classes (or of shredded keys) stay masked and their number goes to
+ * `*withheld` (may be NULL). An expired or not yet valid grant is always
+ * an error.
+ *
+ * On success `*out` receives the text, owned by the caller and freed with
+ * `chatvault_bytes_free` (which zeroizes it).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_restore_map_restore_with_grant(const struct chatvault_agent_grant *grant,
+                                                          const struct chatvault_key_store *store,
+                                                          const uint8_t *tenant,
+                                                          size_t tenant_len,
+                                                          const uint8_t *customer,
+                                                          size_t customer_len,
+                                                          const uint8_t *record,
+                                                          size_t record_len,
+                                                          int64_t now,
+                                                          const uint8_t *display,
+                                                          size_t display_len,
+                                                          const uint8_t *map,
+                                                          size_t map_len,
+                                                          bool partial,
+                                                          struct chatvault_bytes **out,
+                                                          size_t *withheld);
+
+/**
+ * Restore a display text with the tenant's own keys: every masked span of
+ * message `record` of `customer` replaced by its original, so the result
+ * is exactly the text that was masked.
+ *
+ * On success `*out` receives the text, owned by the caller and freed with
+ * `chatvault_bytes_free` (which zeroizes it). A map that does not belong
+ * to this display text, record or customer, or was altered:
+ * CHATVAULT_RESULT_DECRYPT or INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_restore_map_restore_with_keyring(const struct chatvault_keyring *keyring,
+                                                            const uint8_t *customer,
+                                                            size_t customer_len,
+                                                            const uint8_t *record,
+                                                            size_t record_len,
+                                                            const uint8_t *display,
+                                                            size_t display_len,
+                                                            const uint8_t *map,
+                                                            size_t map_len,
+                                                            struct chatvault_bytes **out);
+
+/**
+ * Reveal one masked span (entry `index` of the map) with an agent's
+ * restore key: the original identifier, as for
+ * `chatvault_restore_map_restore_with_grant`. Its class not granted:
+ * CHATVAULT_RESULT_GRANT_OUT_OF_SCOPE.
+ *
+ * On success `*out` receives the original, owned by the caller and freed
+ * with `chatvault_bytes_free` (which zeroizes it).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_restore_map_reveal_with_grant(const struct chatvault_agent_grant *grant,
+                                                         const struct chatvault_key_store *store,
+                                                         const uint8_t *tenant,
+                                                         size_t tenant_len,
+                                                         const uint8_t *customer,
+                                                         size_t customer_len,
+                                                         const uint8_t *record,
+                                                         size_t record_len,
+                                                         int64_t now,
+                                                         const uint8_t *map,
+                                                         size_t map_len,
+                                                         size_t index,
+                                                         struct chatvault_bytes **out);
+
+/**
  * Write the fixed text of a result code into a caller buffer.
  *
  * `code` is any `chatvault_result` number (a `uint32_t`, so that codes from
@@ -1370,6 +1915,47 @@ chatvault_result chatvault_sealer_seal(const struct chatvault_sealer *sealer,
  */
 chatvault_result chatvault_sealer_suite(const struct chatvault_sealer *sealer,
                                         uint32_t *out);
+
+/**
+ * Free a stream detector. Calling with NULL is fine; must not be called
+ * twice.
+ *
+ * Thread safety: must not race with any other use of it.
+ */
+void chatvault_stream_detector_free(struct chatvault_stream_detector *stream);
+
+/**
+ * A stream detector using `detector` (which the caller may free at once).
+ *
+ * On success `*out` receives a stream detector the caller owns and must
+ * free with `chatvault_stream_detector_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_stream_detector_new(const struct chatvault_detector *detector,
+                                               struct chatvault_stream_detector **out);
+
+/**
+ * The findings of the next message of the stream. A finding that began in
+ * the previous message has `has_previous` set and its part there in
+ * `previous_start..previous_end` (offsets into the previous message).
+ *
+ * On success `*out` receives a list the caller owns and must free with
+ * `chatvault_findings_free`. On failure the stream is unchanged.
+ *
+ * Thread safety: not concurrently on one stream detector.
+ */
+chatvault_result chatvault_stream_detector_push(struct chatvault_stream_detector *stream,
+                                                const uint8_t *text,
+                                                size_t text_len,
+                                                struct chatvault_findings **out);
+
+/**
+ * Forget the previous message (a new conversation or another sender).
+ *
+ * Thread safety: not concurrently on one stream detector.
+ */
+chatvault_result chatvault_stream_detector_reset(struct chatvault_stream_detector *stream);
 
 /**
  * The data key of a conversation of a granted department, fetched from

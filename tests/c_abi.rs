@@ -203,6 +203,11 @@ fn c_grants() {
 }
 
 #[test]
+fn c_pii() {
+    c_test("test_pii");
+}
+
+#[test]
 fn every_c_program_is_run() {
     // A new tests/c/*.c file must get its own #[test] above.
     let mut names: Vec<String> = std::fs::read_dir(root().join("tests/c"))
@@ -214,7 +219,13 @@ fn every_c_program_is_run() {
     names.sort();
     assert_eq!(
         names,
-        ["test_core", "test_grants", "test_keys", "test_seal"]
+        [
+            "test_core",
+            "test_grants",
+            "test_keys",
+            "test_pii",
+            "test_seal"
+        ]
     );
 }
 

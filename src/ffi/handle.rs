@@ -61,6 +61,21 @@ pub(crate) fn try_ref<'a, C: Castable>(
     Ok(unsafe { &*ptr.cast::<C::RustType>() })
 }
 
+/// Borrow the object behind an owned handle mutably.
+pub(crate) fn try_mut<'a, C: Castable<Ownership = OwnershipBox>>(
+    ptr: *mut C,
+    what: &'static str,
+) -> Result<&'a mut C::RustType, FfiError> {
+    if ptr.is_null() {
+        return Err(FfiError::null(what));
+    }
+    // SAFETY: the pointer is non-NULL and, per the handle type's contract,
+    // came from box_into_ptr for this type and is not yet freed; the type
+    // is documented "one thread at a time", so no other reference to the
+    // object exists while the call runs.
+    Ok(unsafe { &mut *ptr.cast::<C::RustType>() })
+}
+
 /// A new strong reference to the object behind a shared handle.
 pub(crate) fn try_clone_arc<C: Castable<Ownership = OwnershipArc>>(
     ptr: *const C,

@@ -24,5 +24,6 @@ mod error;
 mod grant;
 mod handle;
 mod keys;
+mod pii;
 mod seal;
 pub(crate) mod sys;

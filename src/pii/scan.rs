@@ -452,7 +452,7 @@ impl<'a> Scanner<'a> {
             let mut next = a + 1;
             for b in (a..m).rev() {
                 let len = self.groups[b].dend - self.groups[a].dstart;
-                if len > MAX_DIGITS || len < 5 {
+                if !(5..=MAX_DIGITS).contains(&len) {
                     continue;
                 }
                 let start = if a == 0 { i } else { self.groups[a].start };
@@ -706,7 +706,8 @@ impl<'a> Scanner<'a> {
         from = 0;
         while let Some(off) = find_ci(&b[from..], b"www.") {
             let p = from + off;
-            if !self.alnum_before(p) && !(p >= 3 && &b[p - 3..p] == b"://") {
+            let after_scheme = p >= 3 && &b[p - 3..p] == b"://";
+            if !self.alnum_before(p) && !after_scheme {
                 starts.push((p, p + 4));
             }
             from = p + 4;
