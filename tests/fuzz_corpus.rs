@@ -42,7 +42,7 @@ use checks::{
 type Check = fn(&[u8]) -> bool;
 
 /// Every fuzz target and its check.
-const TARGETS: [(&str, Check); 7] = [
+const TARGETS: [(&str, Check); 9] = [
     ("envelope", checks::envelope),
     ("wrapped_secret", checks::wrapped_secret),
     ("grant", checks::grant),
@@ -50,6 +50,8 @@ const TARGETS: [(&str, Check); 7] = [
     ("key_record", checks::key_record),
     ("file_store", checks::file_store),
     ("versions", checks::versions),
+    ("pii_detect", checks::pii_detect),
+    ("restore_map", checks::restore_map),
 ];
 
 /// Corpus inputs that make chatvault panic today: each is a bug in `src/`,
@@ -164,6 +166,16 @@ fn corpus_file_store() {
 #[test]
 fn corpus_versions() {
     replay("versions");
+}
+
+#[test]
+fn corpus_pii_detect() {
+    replay("pii_detect");
+}
+
+#[test]
+fn corpus_restore_map() {
+    replay("restore_map");
 }
 
 // ---------------------------------------------------------------------------
@@ -797,6 +809,112 @@ fn versions_seeds(s: &mut Seeds) {
 }
 
 /// Every seed of every target.
+fn pii_detect_seeds(s: &mut Seeds) {
+    let valid = [
+        ("mobile", "我的手机是 138 0013 8000，谢谢"),
+        ("mobile-intl", "call +86 138-0013-8000 now"),
+        ("numerals", "手机号一三八零零一三八零零零"),
+        ("fullwidth", "电话１３８００１３８０００"),
+        ("id", "身份证11010519491231002X"),
+        ("card", "卡号 6222 0212 3456 7894"),
+        (
+            "email-url",
+            "mail li.lei@example.com, see https://example.com/a?b=1.",
+        ),
+        ("ip", "server 192.168.1.20 and 2001:db8::1"),
+        ("plate", "车牌 粤B·12345"),
+        (
+            "wallets",
+            "btc 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa eth 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        ),
+        ("wechat-qq", "加微信 lilei_2024 或 QQ 123456789"),
+        (
+            "documents",
+            "护照 E12345678，HK ID A123456(3)，台湾 A123456789，澳门 1234567(8)",
+        ),
+        ("landline", "座机 (0755) 2345 6789，国际 +44 20 7946 0958"),
+        (
+            "overlap",
+            "13800138000@163.com 和 http://x.cn/?tel=13800138000",
+        ),
+    ];
+    for (name, text) in valid {
+        s.add("pii_detect", format!("valid-{name}"), text.as_bytes());
+    }
+    let bad: [(&str, &[u8]); 6] = [
+        ("empty", b""),
+        ("not-utf8", b"\xff\xfe138"),
+        ("order", "订单号 2023111513451238".as_bytes()),
+        ("timestamp", "时间 2024-01-15 13:45:12".as_bytes()),
+        ("bad-id", "身份证110105194912310021".as_bytes()),
+        ("amount", "金额 ¥1,234.56 元".as_bytes()),
+    ];
+    for (name, data) in bad {
+        s.add("pii_detect", format!("bad-{name}"), data);
+    }
+}
+
+fn restore_map_seeds(s: &mut Seeds) {
+    use chatvault::mask::{ClassKeys, Masker, RecordRef, RestoreMap};
+    use chatvault::pii::Detector;
+    struct Existing;
+    impl ClassKeys for Existing {
+        fn class_key(&self, class: IdClass) -> chatvault::Result<DataKey> {
+            fixtures()
+                .ring
+                .data_key(&DataKeyId::customer(CUSTOMER, class))
+        }
+    }
+    let f = fixtures();
+    let found = Detector::new().detect(checks::MASKED_ORIGINAL).unwrap();
+    let masker = Masker::new(f.ring.pseudonym_key().unwrap());
+    let m = masker
+        .mask(
+            checks::MASKED_ORIGINAL,
+            &found,
+            &Existing,
+            &RecordRef::new(TENANT, checks::MASKED_RECORD),
+        )
+        .unwrap();
+    let map = m.map.to_bytes();
+    s.add("restore_map", "valid-genuine", map.clone());
+    let first_only = RestoreMap::from_entries(m.map.entries()[..1].to_vec()).unwrap();
+    s.add("restore_map", "valid-first-entry", first_only.to_bytes());
+    s.add(
+        "restore_map",
+        "valid-empty",
+        RestoreMap::default().to_bytes(),
+    );
+    // Entries 0 and 2 only: entry 2 is now at index 1, so it does not open
+    // (the map still parses).
+    let e = m.map.entries();
+    let skipped = RestoreMap::from_entries(vec![e[0].clone(), e[2].clone()]).unwrap();
+    s.add("restore_map", "valid-skipped-entry", skipped.to_bytes());
+    s.add("restore_map", "bad-magic", edit(&map, |v| v[0] = b'X'));
+    s.add("restore_map", "bad-version", edit(&map, |v| v[4] = 2));
+    s.add("restore_map", "bad-count", edit(&map, |v| v[8] = 9));
+    s.add("restore_map", "bad-entity", edit(&map, |v| v[17] = 0));
+    s.add("restore_map", "bad-class", edit(&map, |v| v[18] = 3));
+    s.add(
+        "restore_map",
+        "bad-truncated",
+        map[..map.len() - 1].to_vec(),
+    );
+    s.add("restore_map", "bad-trailing", edit(&map, |v| v.push(0)));
+    s.add(
+        "restore_map",
+        "bad-envelope-suite",
+        edit(&map, |v| v[24] = 9),
+    );
+    // Spans out of order: the first two entries' bytes swapped.
+    let sorted = RestoreMap::from_entries(vec![e[0].clone(), e[1].clone()])
+        .unwrap()
+        .to_bytes();
+    let end0 = 9 + 14 + e[0].sealed.len();
+    let unsorted = [&sorted[..9], &sorted[end0..], &sorted[9..end0]].concat();
+    s.add("restore_map", "bad-unsorted", unsorted);
+}
+
 fn seeds() -> Vec<Seed> {
     let mut s = Seeds::default();
     envelope_seeds(&mut s);
@@ -806,6 +924,8 @@ fn seeds() -> Vec<Seed> {
     key_record_seeds(&mut s);
     file_store_seeds(&mut s);
     versions_seeds(&mut s);
+    pii_detect_seeds(&mut s);
+    restore_map_seeds(&mut s);
     s.0
 }
 

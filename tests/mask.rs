@@ -318,7 +318,9 @@ fn bad_findings_are_rejected_before_anything_is_sealed() {
     let keys = CustomerKeys::new(&t.ring, "c");
     let at = RecordRef::new("acme", "m");
     let text = "手机13800138000";
-    for span in [1..4, 6..6, 6..99, 7..6] {
+    #[allow(clippy::reversed_empty_ranges)]
+    let spans = [1..4, 6..6, 6..99, 7..6];
+    for span in spans {
         let f = Finding {
             entity: EntityType::CnMobile,
             span,
@@ -367,7 +369,7 @@ proptest! {
             .filter_map(|(s, l, e)| {
                 let a = bounds[s % bounds.len()];
                 let b = bounds[(s % bounds.len() + l).min(bounds.len() - 1)];
-                (a < b).then(|| Finding { entity: e, span: a..b, confidence: 0.9, rule: "prop" })
+                (a < b).then_some(Finding { entity: e, span: a..b, confidence: 0.9, rule: "prop" })
             })
             .collect();
         let keys = CustomerKeys::new(&t.ring, "cust");

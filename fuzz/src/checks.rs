@@ -1345,3 +1345,274 @@ pub fn file_store(data: &[u8]) -> bool {
     assert_holds(&store, &kept, "reopened after writes");
     accepted.is_some()
 }
+
+// ---------------------------------------------------------------------------
+// pii_detect
+
+/// A keyring of its own for masking arbitrary text (its customer keys are
+/// created on demand, so it must not be the fixture store).
+fn pii_ring() -> &'static Keyring {
+    static RING: OnceLock<Keyring> = OnceLock::new();
+    RING.get_or_init(|| {
+        Keyring::new(TENANT, master_key(), Arc::new(MemoryKeyStore::new())).expect("keyring")
+    })
+}
+
+/// Whether a finding's value passes its type's own check.
+fn finding_valid(entity: chatvault::pii::EntityType, value: &str) -> bool {
+    use chatvault::mask::normalize;
+    use chatvault::pii::{checks as c, EntityType as E};
+    let n = normalize(entity, value);
+    let b = n.as_bytes();
+    match entity {
+        E::CnMobile => c::cn_mobile_valid(b),
+        E::CnResidentId => c::cn_id18_valid(b, 9999) || c::cn_id15_valid(b),
+        E::BankCard => c::luhn_valid(b) && (16..=19).contains(&b.len()),
+        E::Email => value.contains('@'),
+        E::Ipv4 => value.parse::<std::net::Ipv4Addr>().is_ok(),
+        E::Ipv6 => value.parse::<std::net::Ipv6Addr>().is_ok(),
+        E::EthAddress => c::eth_address_valid(value.as_bytes()),
+        E::BtcAddress => {
+            c::btc_base58check_valid(value.as_bytes()) || c::btc_bech32_valid(value.as_bytes())
+        }
+        E::TwId => c::tw_id_valid(b),
+        E::CnPassport => c::cn_passport_valid(b),
+        _ => true,
+    }
+}
+
+/// `Detector::detect`, `StreamDetector::push` over the text cut in two,
+/// and `Masker::mask` then `RestoreMap::restore` on what was found.
+///
+/// Properties: findings are sorted, disjoint, on character boundaries,
+/// confident enough, and each passes its type's check; a stream finding's
+/// parts lie in their messages; restoring the masked text (also from the
+/// map's bytes) gives back the exact input. Returns whether anything was
+/// found; input that is not UTF-8 is rejected.
+pub fn pii_detect(data: &[u8]) -> bool {
+    use chatvault::mask::{CustomerKeys, Masker, RecordRef, RestoreMap};
+    use chatvault::pii::{Detector, StreamDetector};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return false;
+    };
+    let detector = Detector::new();
+    let found = detector.detect(text).expect("under the size limit");
+    let mut end = 0;
+    for f in &found {
+        assert!(
+            f.span.start >= end && f.span.start < f.span.end,
+            "{found:?}"
+        );
+        assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
+        assert!((0.5..=1.0).contains(&f.confidence), "{f:?}");
+        let value = &text[f.span.clone()];
+        assert!(finding_valid(f.entity, value), "{:?} {value:?}", f.entity);
+        end = f.span.end;
+    }
+
+    let mut cut = text.len() / 2;
+    while !text.is_char_boundary(cut) {
+        cut += 1;
+    }
+    let (first, second) = text.split_at(cut);
+    let mut stream = StreamDetector::new(detector);
+    let a = stream.push(first).expect("push");
+    let b = stream.push(second).expect("push");
+    assert!(a
+        .iter()
+        .all(|f| f.previous.is_none() && f.finding.span.end <= first.len()));
+    for f in &b {
+        assert!(f.finding.span.end <= second.len());
+        if let Some(p) = &f.previous {
+            assert!(p.start < p.end && p.end <= first.len(), "{f:?}");
+            assert!(first.is_char_boundary(p.start) && first.is_char_boundary(p.end));
+        }
+    }
+
+    let ring = pii_ring();
+    let keys = CustomerKeys::new(ring, CUSTOMER);
+    let at = RecordRef::new(TENANT, "conv-1/msg-1");
+    let masker = Masker::new(ring.pseudonym_key().expect("pseudonym key"));
+    let masked = masker.mask(text, &found, &keys, &at).expect("mask");
+    assert_eq!(masked.map.len(), found.len());
+    let map = RestoreMap::from_bytes(&masked.map.to_bytes()).expect("own map parses");
+    assert_eq!(
+        map.restore(&masked.text, &keys, &at).expect("restore"),
+        text
+    );
+    !found.is_empty()
+}
+
+// ---------------------------------------------------------------------------
+// restore_map
+
+/// The text whose restore map the `restore_map` seeds hold: phone numbers
+/// only, so the fixture customer key ([`CLASS`]) seals every original.
+pub const MASKED_ORIGINAL: &str = "手机 13800138000，备用 +86 139 0013 9000，座机 010-62345678";
+
+/// Record of [`MASKED_ORIGINAL`] in the restore-map seeds.
+pub const MASKED_RECORD: &str = "conv-1/msg-2";
+
+/// The fixture customer's existing class keys (none is ever created).
+struct ExistingKeys;
+
+impl chatvault::mask::ClassKeys for ExistingKeys {
+    fn class_key(&self, class: IdClass) -> chatvault::Result<DataKey> {
+        fixtures()
+            .ring
+            .data_key(&DataKeyId::customer(CUSTOMER, class))
+    }
+}
+
+/// The display text of [`MASKED_ORIGINAL`] and its regions (display span,
+/// entity, original), from a fresh masking with the fixture key.
+/// A display text and its regions: (display span, entity number, original).
+type MaskedReference = (String, Vec<(std::ops::Range<usize>, u8, String)>);
+
+fn masked_reference() -> &'static MaskedReference {
+    static REF: OnceLock<MaskedReference> = OnceLock::new();
+    REF.get_or_init(|| {
+        use chatvault::mask::{Masker, RecordRef};
+        use chatvault::pii::Detector;
+        let f = fixtures();
+        let found = Detector::new().detect(MASKED_ORIGINAL).expect("detect");
+        let masker = Masker::new(f.ring.pseudonym_key().expect("pseudonym"));
+        let m = masker
+            .mask(
+                MASKED_ORIGINAL,
+                &found,
+                &ExistingKeys,
+                &RecordRef::new(TENANT, MASKED_RECORD),
+            )
+            .expect("mask with the fixture key");
+        let regions = m
+            .map
+            .entries()
+            .iter()
+            .zip(&found)
+            .map(|(e, f)| {
+                (
+                    e.span.clone(),
+                    e.entity as u8,
+                    MASKED_ORIGINAL[f.span.clone()].to_owned(),
+                )
+            })
+            .collect();
+        (m.text, regions)
+    })
+}
+
+/// Restore map: "CVRM" | version 1 | count u32 | count × (start u32 | end
+/// u32 | entity u8 (1-19) | class u8 (the entity's) | len u32 | sealed
+/// envelope of len bytes); spans non-empty, sorted, disjoint; nothing after.
+fn restore_map_reference(b: &[u8]) -> Result<Vec<(std::ops::Range<usize>, u8)>, ErrorKind> {
+    let mut c = Cursor(b);
+    if c.take(4)? != b"CVRM" {
+        return Err(ErrorKind::Malformed);
+    }
+    if c.u8()? != 1 {
+        return Err(ErrorKind::UnsupportedVersion);
+    }
+    let count = c.u32()? as usize;
+    if count > (b.len() - 9) / 14 {
+        return Err(ErrorKind::Malformed);
+    }
+    let mut out = Vec::new();
+    for _ in 0..count {
+        let start = c.u32()? as usize;
+        let end = c.u32()? as usize;
+        let entity = c.u8()?;
+        let class = match entity {
+            1..=3 => 1,
+            4..=9 => 2,
+            10 => 3,
+            11 => 4,
+            12..=19 => 5,
+            _ => return Err(ErrorKind::Malformed),
+        };
+        if c.u8()? != class {
+            return Err(ErrorKind::Malformed);
+        }
+        let len = c.u32()? as usize;
+        let sealed = c.take(len)?;
+        envelope_reference(sealed)?;
+        out.push((start..end, entity));
+    }
+    if !c.0.is_empty() {
+        return Err(ErrorKind::Malformed);
+    }
+    let mut prev = 0;
+    for (i, (span, _)) in out.iter().enumerate() {
+        if span.start >= span.end || (i > 0 && span.start < prev) {
+            return Err(ErrorKind::Malformed);
+        }
+        prev = span.end;
+    }
+    Ok(out)
+}
+
+/// `RestoreMap::from_bytes`, `to_bytes` and `restore` of the display text
+/// of [`MASKED_ORIGINAL`] with the fixture customer key.
+///
+/// Properties: the map parses exactly as the format says and re-encodes to
+/// the same bytes; a map restores only if each of its entries is the
+/// genuine entry at its index (nobody without the key can make or move
+/// one), and then gives the display text with those entries' originals.
+pub fn restore_map(data: &[u8]) -> bool {
+    use chatvault::mask::{RecordRef, RestoreMap};
+    let parsed = RestoreMap::from_bytes(data);
+    let reference = restore_map_reference(data);
+    let map = match (parsed, reference) {
+        (Err(e), Err(kind)) => {
+            assert_eq!(e.kind(), kind, "{e}");
+            return false;
+        }
+        (Ok(map), Ok(spans)) => {
+            let got: Vec<_> = map
+                .entries()
+                .iter()
+                .map(|e| (e.span.clone(), e.entity as u8))
+                .collect();
+            assert_eq!(got, spans);
+            assert_eq!(map.to_bytes(), data, "not canonical");
+            map
+        }
+        (p, r) => panic!(
+            "parser {:?} and reference {r:?} disagree",
+            p.map(|m| m.len())
+        ),
+    };
+    let (display, regions) = masked_reference();
+    let at = RecordRef::new(TENANT, MASKED_RECORD);
+    match map.restore(display, &ExistingKeys, &at) {
+        Ok(text) => {
+            let mut expect = String::new();
+            let mut pos = 0;
+            for (i, e) in map.entries().iter().enumerate() {
+                let (span, entity, original) =
+                    regions.get(i).expect("no more entries than genuine ones");
+                assert_eq!(
+                    (&e.span, e.entity as u8),
+                    (span, *entity),
+                    "entry {i} moved but opened"
+                );
+                expect.push_str(&display[pos..span.start]);
+                expect.push_str(original);
+                pos = span.end;
+            }
+            expect.push_str(&display[pos..]);
+            assert_eq!(text, expect);
+        }
+        Err(e) => assert!(
+            matches!(
+                e.kind(),
+                ErrorKind::Decrypt
+                    | ErrorKind::InvalidInput
+                    | ErrorKind::KeyNotFound
+                    | ErrorKind::Malformed
+            ),
+            "{e}"
+        ),
+    }
+    true
+}
