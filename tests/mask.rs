@@ -344,7 +344,7 @@ fn entity() -> impl Strategy<Value = EntityType> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(512))]
 
     /// restore(mask(x)) == x for any text and any findings, overlapping
     /// ones included, under every operator.

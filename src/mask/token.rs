@@ -250,14 +250,15 @@ pub(crate) fn token(key: &PseudonymKey, entity: EntityType, value: &str) -> Resu
             }
             EntityType::BankCard => {
                 let n = norm.as_bytes();
-                if n.len() < 8 {
+                // Only a card number written in digits has a card token.
+                if n.len() < 8 || !n.iter().all(u8::is_ascii_digit) {
                     return Ok(None);
                 }
                 let mut t = n[..6].to_vec();
                 while t.len() < n.len() - 1 {
                     t.push(d.digit()?);
                 }
-                let check = checks::luhn_check_digit(&t).expect("digits");
+                let check = checks::luhn_check_digit(&t).expect("digits, checked above");
                 t.push(check);
                 t
             }
