@@ -41,6 +41,7 @@
 
 pub mod checks;
 mod context;
+pub mod eval;
 mod scan;
 
 use std::ops::Range;
