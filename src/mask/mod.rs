@@ -35,6 +35,7 @@ mod token;
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 pub use restore::{RestoreEntry, RestoreMap, Restored};
 pub use token::{nickname, NicknameStyle};
@@ -42,7 +43,7 @@ pub use token::{nickname, NicknameStyle};
 use crate::error::{Error, Result};
 use crate::keys::{AgentGrant, DataKey, IdClass, KeyStore, Keyring, PseudonymKey};
 use crate::pii::{EntityType, Finding};
-use crate::seal::Suite;
+use crate::seal::{Sealer, Suite};
 
 /// How one identifier is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,20 +315,68 @@ pub trait ClassKeys {
     /// The customer's data key for `class`. A holder without rights to the
     /// class returns [`ErrorKind::GrantOutOfScope`](crate::ErrorKind).
     fn class_key(&self, class: IdClass) -> Result<DataKey>;
+
+    /// A sealer of the customer's key for `class` and `suite`. The default
+    /// builds one from [`class_key`](Self::class_key) on every call;
+    /// [`CustomerKeys`] and [`RestoreKeys`] keep the ones they built.
+    fn sealer(&self, class: IdClass, suite: Suite) -> Result<Arc<Sealer>> {
+        Ok(Arc::new(self.class_key(class)?.sealer(suite)))
+    }
+}
+
+/// Sealers already built for one customer, by class and suite.
+#[derive(Default)]
+struct SealerCache(Mutex<Vec<(IdClass, Suite, Arc<Sealer>)>>);
+
+impl SealerCache {
+    fn get(
+        &self,
+        class: IdClass,
+        suite: Suite,
+        make: impl FnOnce() -> Result<DataKey>,
+    ) -> Result<Arc<Sealer>> {
+        let lock = || {
+            self.0
+                .lock()
+                .map_err(|_| Error::new(crate::ErrorKind::Poisoned, "sealer cache poisoned"))
+        };
+        if let Some((_, _, s)) = lock()?.iter().find(|(c, s, _)| *c == class && *s == suite) {
+            return Ok(s.clone());
+        }
+        let sealer = Arc::new(make()?.sealer(suite));
+        lock()?.push((class, suite, sealer.clone()));
+        Ok(sealer)
+    }
+}
+
+impl std::fmt::Debug for SealerCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SealerCache")
+    }
 }
 
 /// A customer's class keys from the tenant's [`Keyring`] (created on first
 /// use): what ingestion seals with, and what the owner restores with.
-#[derive(Debug, Clone, Copy)]
+///
+/// It keeps the sealers it builds, so keep one per customer while that
+/// customer's messages are processed, and drop it when done: a sealer it
+/// holds keeps working after the key is shredded in the store, until the
+/// `CustomerKeys` is dropped.
+#[derive(Debug)]
 pub struct CustomerKeys<'a> {
     ring: &'a Keyring,
     customer: &'a str,
+    cache: SealerCache,
 }
 
 impl<'a> CustomerKeys<'a> {
     /// The keys of `customer` in `ring`.
     pub fn new(ring: &'a Keyring, customer: &'a str) -> CustomerKeys<'a> {
-        CustomerKeys { ring, customer }
+        CustomerKeys {
+            ring,
+            customer,
+            cache: SealerCache::default(),
+        }
     }
 }
 
@@ -335,15 +384,23 @@ impl ClassKeys for CustomerKeys<'_> {
     fn class_key(&self, class: IdClass) -> Result<DataKey> {
         self.ring.customer_key(self.customer, class)
     }
+
+    fn sealer(&self, class: IdClass, suite: Suite) -> Result<Arc<Sealer>> {
+        self.cache.get(class, suite, || self.class_key(class))
+    }
 }
 
 /// A customer's class keys through an agent's restore key: only the
 /// granted classes, only inside the grant's validity at `now`.
+///
+/// Like [`CustomerKeys`] it keeps the sealers it builds; the grant's
+/// validity is checked at `now` when each is built.
 pub struct RestoreKeys<'a> {
     grant: &'a AgentGrant,
     store: &'a dyn KeyStore,
     customer: &'a str,
     now: i64,
+    cache: SealerCache,
 }
 
 impl<'a> RestoreKeys<'a> {
@@ -360,6 +417,7 @@ impl<'a> RestoreKeys<'a> {
             store,
             customer,
             now,
+            cache: SealerCache::default(),
         }
     }
 }
@@ -368,6 +426,10 @@ impl ClassKeys for RestoreKeys<'_> {
     fn class_key(&self, class: IdClass) -> Result<DataKey> {
         self.grant
             .customer_key(self.store, self.customer, class, self.now)
+    }
+
+    fn sealer(&self, class: IdClass, suite: Suite) -> Result<Arc<Sealer>> {
+        self.cache.get(class, suite, || self.class_key(class))
     }
 }
 
@@ -507,7 +569,7 @@ impl Masker {
             ));
         }
         let regions = merge(text, findings)?;
-        let mut sealers: [Option<crate::seal::Sealer>; 5] = Default::default();
+        let mut sealers: [Option<Arc<Sealer>>; 5] = Default::default();
         let mut out = String::with_capacity(text.len());
         let mut entries = Vec::with_capacity(regions.len());
         let mut pos = 0;
@@ -527,7 +589,7 @@ impl Masker {
             let class = entity.class();
             let slot = &mut sealers[class as usize - 1];
             if slot.is_none() {
-                *slot = Some(keys.class_key(class)?.sealer(self.suite));
+                *slot = Some(keys.sealer(class, self.suite)?);
             }
             let sealer = slot.as_ref().expect("set above");
             let field = restore::field_label(index, entity, start, end);

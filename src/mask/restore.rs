@@ -203,8 +203,7 @@ impl RestoreMap {
             .entries
             .get(index)
             .ok_or_else(|| Error::invalid(format!("no restore entry {index}")))?;
-        let key = keys.class_key(e.entity.class())?;
-        open_entry(index, e, &key, at)
+        open_entry(index, e, keys, at)
     }
 
     /// The display text with every masked span replaced by its original:
@@ -242,7 +241,6 @@ impl RestoreMap {
         partial: bool,
     ) -> Result<Restored> {
         self.check_display(display)?;
-        let mut cache: [Option<Option<crate::keys::DataKey>>; 5] = Default::default();
         let mut out = Restored {
             text: String::with_capacity(display.len()),
             revealed: Vec::new(),
@@ -250,33 +248,23 @@ impl RestoreMap {
         };
         let mut pos = 0;
         for (i, e) in self.entries.iter().enumerate() {
-            let class = e.entity.class();
-            let slot = &mut cache[class as usize - 1];
-            if slot.is_none() {
-                *slot = Some(match keys.class_key(class) {
-                    Ok(k) => Some(k),
-                    Err(err)
-                        if partial
-                            && matches!(
-                                err.kind(),
-                                ErrorKind::GrantOutOfScope | ErrorKind::KeyNotFound
-                            ) =>
-                    {
-                        None
-                    }
-                    Err(err) => return Err(err),
-                });
-            }
             out.text.push_str(&display[pos..e.span.start]);
-            match slot.as_ref().expect("set above") {
-                Some(key) => {
-                    out.text.push_str(&open_entry(i, e, key, at)?);
+            match open_entry(i, e, keys, at) {
+                Ok(original) => {
+                    out.text.push_str(&original);
                     out.revealed.push(i);
                 }
-                None => {
+                Err(err)
+                    if partial
+                        && matches!(
+                            err.kind(),
+                            ErrorKind::GrantOutOfScope | ErrorKind::KeyNotFound
+                        ) =>
+                {
                     out.text.push_str(&display[e.span.clone()]);
                     out.withheld.push(i);
                 }
+                Err(err) => return Err(err),
             }
             pos = e.span.end;
         }
@@ -288,11 +276,11 @@ impl RestoreMap {
 fn open_entry(
     index: usize,
     e: &RestoreEntry,
-    key: &crate::keys::DataKey,
+    keys: &dyn ClassKeys,
     at: &RecordRef<'_>,
 ) -> Result<Zeroizing<String>> {
     let header = EnvelopeHeader::parse(&e.sealed)?;
-    let sealer = key.sealer(header.suite());
+    let sealer = keys.sealer(e.entity.class(), header.suite())?;
     let field = field_label(index, e.entity, e.span.start, e.span.end);
     let plain = sealer.open(&Context::new(at.tenant, at.record, &field), &e.sealed)?;
     let text = std::str::from_utf8(&plain)

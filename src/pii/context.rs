@@ -8,7 +8,12 @@
 //! word raising the confidence and a negative one lowering it.
 //!
 //! ASCII words match case-insensitively and only as whole words (`id` does
-//! not match inside `valid`); Chinese words match anywhere.
+//! not match inside `valid`); Chinese words match anywhere. All the lists
+//! are one Aho-Corasick automaton, built once.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 
 /// What a candidate would be, for choosing its context words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,26 +112,13 @@ const NEGATIVE: &[&str] = &[
     "code",
 ];
 
-fn words(cue: Cue) -> &'static [&'static str] {
-    match cue {
-        Cue::Phone => PHONE,
-        Cue::IdCard => ID_CARD,
-        Cue::BankCard => BANK_CARD,
-        Cue::Passport => PASSPORT,
-        Cue::Permit => PERMIT,
-        Cue::Qq => QQ,
-        Cue::WeChat => WECHAT,
-        Cue::None => &[],
-    }
-}
-
 /// Bytes of text before a candidate that are searched.
 const BEFORE: usize = 36;
 /// Bytes of text after a candidate that are searched (positive words only:
 /// "13800138000 是我的手机").
 const AFTER: usize = 18;
 
-/// What the context says about a candidate at `span` of `text`.
+/// What the context says about a candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
     /// A word of the cue is nearer than any negative word.
@@ -137,13 +129,72 @@ pub(crate) enum Verdict {
     Silent,
 }
 
-/// The context verdict for a candidate at `start..end` of `text`.
+/// Every context word of every list in one automaton (ASCII case-folded),
+/// with the list each pattern came from.
+struct Words {
+    ac: AhoCorasick,
+    /// For each pattern: its cue (`None` for a negative word) and whether
+    /// it must match as a whole ASCII word.
+    kinds: Vec<(Option<Cue>, bool)>,
+}
+
+fn automaton() -> &'static Words {
+    static WORDS: OnceLock<Words> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut patterns = Vec::new();
+        let mut kinds = Vec::new();
+        let lists = [
+            (Some(Cue::Phone), PHONE),
+            (Some(Cue::IdCard), ID_CARD),
+            (Some(Cue::BankCard), BANK_CARD),
+            (Some(Cue::Passport), PASSPORT),
+            (Some(Cue::Permit), PERMIT),
+            (Some(Cue::Qq), QQ),
+            (Some(Cue::WeChat), WECHAT),
+            (None, NEGATIVE),
+        ];
+        for (cue, list) in lists {
+            for w in list {
+                patterns.push(*w);
+                kinds.push((cue, w.as_bytes()[0].is_ascii_alphanumeric()));
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .expect("the context word lists compile");
+        Words { ac, kinds }
+    })
+}
+
+/// Each context word in `hay` (whole ASCII words only), as (cue or `None`
+/// for a negative word, end offset).
+fn matches(hay: &[u8]) -> impl Iterator<Item = (Option<Cue>, usize)> + '_ {
+    let w = automaton();
+    w.ac.find_overlapping_iter(hay).filter_map(move |m| {
+        let (cue, ascii) = w.kinds[m.pattern().as_usize()];
+        let (start, end) = (m.start(), m.end());
+        if ascii {
+            let before_ok = start == 0 || !hay[start - 1].is_ascii_alphanumeric();
+            // A digit may follow an ASCII word ("qq12345"), a letter may not.
+            let after_ok = end == hay.len()
+                || !hay[end - 1].is_ascii_alphanumeric()
+                || !hay[end].is_ascii_alphabetic();
+            if !(before_ok && after_ok) {
+                return None;
+            }
+        }
+        Some((cue, end))
+    })
+}
+
+/// What the context says about a candidate at `start..end` of `text`.
 pub(crate) fn verdict(text: &str, start: usize, end: usize, cue: Cue) -> Verdict {
     verdict_within(text, start, end, cue, BEFORE)
 }
 
-/// Like [`verdict`], looking only `before` bytes back (WeChat ids, which
-/// are ordinary words unless announced right before).
+/// Like [`verdict`], looking only `before` bytes back.
 pub(crate) fn verdict_within(
     text: &str,
     start: usize,
@@ -151,17 +202,23 @@ pub(crate) fn verdict_within(
     cue: Cue,
     before: usize,
 ) -> Verdict {
+    let b = text.as_bytes();
     let mut lo = start.saturating_sub(before);
     while !text.is_char_boundary(lo) {
         lo += 1;
     }
-    let window = lower(&text.as_bytes()[lo..start]);
-    // Distance from the candidate: bytes between the word's end and `start`.
-    let pos = nearest_before(&window, words(cue));
-    let neg = nearest_before(&window, NEGATIVE);
+    // Nearest = the word ending latest before the candidate.
+    let (mut pos, mut neg) = (None::<usize>, None::<usize>);
+    for (c, e) in matches(&b[lo..start]) {
+        match c {
+            None => neg = neg.max(Some(e)),
+            Some(c) if c == cue => pos = pos.max(Some(e)),
+            Some(_) => {}
+        }
+    }
     match (pos, neg) {
-        (Some(p), Some(n)) if p <= n => return Verdict::Positive,
-        (Some(_), Some(_)) | (None, Some(_)) => return Verdict::Negative,
+        (Some(p), Some(n)) if p >= n => return Verdict::Positive,
+        (_, Some(_)) => return Verdict::Negative,
         (Some(_), None) => return Verdict::Positive,
         (None, None) => {}
     }
@@ -169,59 +226,11 @@ pub(crate) fn verdict_within(
     while !text.is_char_boundary(hi) {
         hi -= 1;
     }
-    let window = lower(&text.as_bytes()[end..hi]);
-    if words(cue)
-        .iter()
-        .any(|w| find_word(&window, w, 0).is_some())
-    {
+    if matches(&b[end..hi]).any(|(c, _)| c == Some(cue)) {
         Verdict::Positive
     } else {
         Verdict::Silent
     }
-}
-
-/// ASCII-lower-cased copy of a short window (other bytes unchanged).
-fn lower(b: &[u8]) -> Vec<u8> {
-    b.iter().map(u8::to_ascii_lowercase).collect()
-}
-
-/// Smallest distance from the end of `window` to the end of an occurrence
-/// of any word.
-fn nearest_before(window: &[u8], words: &[&str]) -> Option<usize> {
-    let mut best: Option<usize> = None;
-    for w in words {
-        let mut from = 0;
-        while let Some(at) = find_word(window, w, from) {
-            let dist = window.len() - (at + w.len());
-            best = Some(best.map_or(dist, |b| b.min(dist)));
-            from = at + 1;
-        }
-    }
-    best
-}
-
-/// The first occurrence of `word` in `hay` at or after `from`; ASCII words
-/// only where not inside a longer ASCII word.
-fn find_word(hay: &[u8], word: &str, from: usize) -> Option<usize> {
-    let w = word.as_bytes();
-    if w.is_empty() || hay.len() < w.len() {
-        return None;
-    }
-    let ascii = w[0].is_ascii_alphanumeric();
-    let mut i = from;
-    while i + w.len() <= hay.len() {
-        if &hay[i..i + w.len()] == w {
-            let before_ok = !ascii || i == 0 || !hay[i - 1].is_ascii_alphanumeric();
-            let after = i + w.len();
-            let last_ascii = w[w.len() - 1].is_ascii_alphanumeric();
-            let after_ok = !last_ascii || after == hay.len() || !hay[after].is_ascii_alphabetic();
-            if before_ok && after_ok {
-                return Some(i);
-            }
-        }
-        i += 1;
-    }
-    None
 }
 
 #[cfg(test)]

@@ -48,9 +48,9 @@ pub(crate) fn detect(cfg: &Config, text: &str) -> Vec<Finding> {
         found: Vec::new(),
         digits: Vec::new(),
         groups: Vec::new(),
+        wechat_cue: None,
     };
     s.emails();
-    s.urls();
     s.ipv6();
     s.main();
     resolve(s.found)
@@ -73,6 +73,8 @@ struct Scanner<'a> {
     found: Vec<Finding>,
     digits: Vec<u8>,
     groups: Vec<Group>,
+    /// Where the last WeChat context word (微信, wx, …) ended.
+    wechat_cue: Option<usize>,
 }
 
 /// The value of a digit-like character: ASCII and full-width digits, and
@@ -104,9 +106,49 @@ fn is_separator(c: char) -> bool {
     )
 }
 
+/// ASCII words that announce a WeChat id (微信 and its look-alikes are
+/// found from their 信).
+fn is_wechat_word(tok: &[u8]) -> bool {
+    ["wx", "vx", "wechat", "weixin", "v"]
+        .iter()
+        .any(|w| tok.eq_ignore_ascii_case(w.as_bytes()))
+}
+
 /// First letters of mainland licence plates (province abbreviations).
 fn is_province(c: char) -> bool {
-    "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼".contains(c)
+    matches!(
+        c,
+        '京' | '津'
+            | '沪'
+            | '渝'
+            | '冀'
+            | '豫'
+            | '云'
+            | '辽'
+            | '黑'
+            | '湘'
+            | '皖'
+            | '鲁'
+            | '新'
+            | '苏'
+            | '浙'
+            | '赣'
+            | '鄂'
+            | '桂'
+            | '甘'
+            | '晋'
+            | '蒙'
+            | '陕'
+            | '吉'
+            | '闽'
+            | '贵'
+            | '粤'
+            | '青'
+            | '藏'
+            | '川'
+            | '宁'
+            | '琼'
+    )
 }
 
 impl<'a> Scanner<'a> {
@@ -207,6 +249,10 @@ impl<'a> Scanner<'a> {
                 } else {
                     if is_province(ch) {
                         self.plate(i, len);
+                    } else if ch == '信'
+                        && matches!(self.char_before(i), Some('微' | '薇' | '威' | 'v' | 'V'))
+                    {
+                        self.wechat_cue = Some(i + len);
                     }
                     i += len;
                 }
@@ -238,6 +284,12 @@ impl<'a> Scanner<'a> {
         while self.alnum_at(j) {
             j += 1;
         }
+        if let Some(end) = self.url_at(i, j) {
+            return end;
+        }
+        if is_wechat_word(&self.b[i..j]) {
+            self.wechat_cue = Some(j);
+        }
         self.classify_token(i, j);
         j
     }
@@ -257,11 +309,10 @@ impl<'a> Scanner<'a> {
             {
                 k += 1;
             }
-            if (6..=20).contains(&(k - i)) && !self.alnum_at(k) {
-                let conf = self.needs_context(i, k, Cue::WeChat, 16);
-                if conf > 0.0 {
-                    self.push(EntityType::WeChatId, i, k, conf, "wechat_id_context");
-                }
+            let announced = self.wechat_cue.is_some_and(|e| e <= i && i - e <= 16);
+            if (6..=20).contains(&(k - i)) && !self.alnum_at(k) && announced {
+                let conf = 0.25 + NEEDED_BOOST;
+                self.push(EntityType::WeChatId, i, k, conf, "wechat_id_context");
             }
         }
     }
@@ -686,57 +737,44 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// URLs: `scheme://…` and `www.…`.
-    fn urls(&mut self) {
+    /// A URL whose scheme (`http`, `https`, `ftp`, `ftps`, then `://`) or
+    /// `www.` is the token at `i..j`: where it ends, if it is one.
+    fn url_at(&mut self, i: usize, j: usize) -> Option<usize> {
         let b = self.b;
-        let mut starts = Vec::new();
-        let mut from = 0;
-        while let Some(off) = find(&b[from..], b"://") {
-            let p = from + off;
-            let mut s = p;
-            while s > 0 && b[s - 1].is_ascii_alphabetic() {
-                s -= 1;
-            }
-            let scheme = &self.text[s..p].to_ascii_lowercase();
-            if matches!(scheme.as_str(), "http" | "https" | "ftp" | "ftps") {
-                starts.push((s, p + 3));
-            }
-            from = p + 3;
+        let tok = &b[i..j];
+        let host = if b[j..].starts_with(b"://")
+            && ["http", "https", "ftp", "ftps"]
+                .iter()
+                .any(|s| tok.eq_ignore_ascii_case(s.as_bytes()))
+        {
+            j + 3
+        } else if tok.eq_ignore_ascii_case(b"www") && b.get(j) == Some(&b'.') {
+            i
+        } else {
+            return None;
+        };
+        let mut e = host;
+        while e < b.len()
+            && b[e] > b' '
+            && b[e] < 0x80
+            && !matches!(b[e], b'<' | b'>' | b'"' | b'\'' | b'`')
+        {
+            e += 1;
         }
-        from = 0;
-        while let Some(off) = find_ci(&b[from..], b"www.") {
-            let p = from + off;
-            let after_scheme = p >= 3 && &b[p - 3..p] == b"://";
-            if !self.alnum_before(p) && !after_scheme {
-                starts.push((p, p + 4));
-            }
-            from = p + 4;
+        while e > host
+            && matches!(
+                b[e - 1],
+                b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b']' | b'}'
+            )
+        {
+            e -= 1;
         }
-        for (s, host) in starts {
-            let mut e = host;
-            while e < b.len()
-                && b[e] > b' '
-                && b[e] < 0x80
-                && !matches!(b[e], b'<' | b'>' | b'"' | b'\'' | b'`')
-            {
-                e += 1;
-            }
-            while e > host
-                && matches!(
-                    b[e - 1],
-                    b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b']' | b'}'
-                )
-            {
-                e -= 1;
-            }
-            let hostpart = self.text[host..e]
-                .split(['/', '?', '#'])
-                .next()
-                .unwrap_or("");
-            if hostpart.contains('.') || hostpart.starts_with('[') || hostpart == "localhost" {
-                self.push(EntityType::Url, s, e, 0.9, "url");
-            }
-        }
+        let hostpart = self.text[host..e]
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or("");
+        let ok = hostpart.contains('.') || hostpart.starts_with('[') || hostpart == "localhost";
+        (ok && self.push(EntityType::Url, i, e, 0.9, "url")).then_some(e)
     }
 
     /// IPv6 addresses, found from each `:` between hexadecimal digits.
@@ -773,15 +811,6 @@ impl<'a> Scanner<'a> {
             }
         }
     }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Sort the candidates and drop overlaps: a candidate inside another is
