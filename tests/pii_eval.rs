@@ -15,11 +15,6 @@ const FIXED_SEED: u64 = 0x5EED_2026;
 const MIN_F2: f64 = 0.97;
 const MIN_HARD_NEGATIVE_PRECISION: f64 = 0.99;
 
-/// Entity types the detector does not yet score [`MIN_F2`] on; their
-/// thresholds are checked by the ignored tests below, which the detector's
-/// fix should turn back on.
-const KNOWN_GAPS: &[EntityType] = &[EntityType::Ipv6];
-
 fn clock_seed() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -69,40 +64,13 @@ fn assert_hard_negatives(report: &Report, seed: u64) {
     );
 }
 
-fn scored_types() -> Vec<EntityType> {
-    EntityType::ALL
-        .into_iter()
-        .filter(|e| !KNOWN_GAPS.contains(e))
-        .collect()
-}
-
+/// Every entity type, and hard negatives, with a fixed seed and a seed
+/// from the clock.
 #[test]
-fn f2_per_entity_type_fixed_seed() {
-    let report = run(FIXED_SEED);
-    assert_f2(&report, FIXED_SEED, &scored_types());
-}
-
-#[test]
-fn f2_per_entity_type_clock_seed() {
-    let seed = clock_seed();
-    let report = run(seed);
-    assert_f2(&report, seed, &scored_types());
-}
-
-#[test]
-#[ignore = "detector misses IPv6 addresses right after an ASCII colon (`IP:2001:db8::1`, `IPv6地址:fe80::1`); see the evaluation report"]
-fn f2_known_gaps() {
+fn f2_per_entity_type_and_hard_negatives() {
     for seed in [FIXED_SEED, clock_seed()] {
         let report = run(seed);
-        assert_f2(&report, seed, KNOWN_GAPS);
-    }
-}
-
-#[test]
-#[ignore = "detector flags resident IDs with a wrong check character as bank cards (Luhn), parts of Luhn-failing card numbers as phones, and dotted version numbers (138.0.7204.101) as mobiles; see the evaluation report"]
-fn hard_negative_precision() {
-    for seed in [FIXED_SEED, clock_seed()] {
-        let report = run(seed);
+        assert_f2(&report, seed, &EntityType::ALL);
         assert_hard_negatives(&report, seed);
     }
 }

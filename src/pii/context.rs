@@ -110,6 +110,12 @@ const NEGATIVE: &[&str] = &[
     "serial",
     "sku",
     "code",
+    "版本",
+    "version",
+    "ios",
+    "android",
+    "chrome",
+    "build",
 ];
 
 /// Bytes of text before a candidate that are searched.

@@ -109,9 +109,20 @@ fn is_separator(c: char) -> bool {
 /// ASCII words that announce a WeChat id (微信 and its look-alikes are
 /// found from their 信).
 fn is_wechat_word(tok: &[u8]) -> bool {
-    ["wx", "vx", "wechat", "weixin", "v"]
-        .iter()
-        .any(|w| tok.eq_ignore_ascii_case(w.as_bytes()))
+    matches!(tok.len(), 2 | 6)
+        && ["wx", "vx", "wechat", "weixin"]
+            .iter()
+            .any(|w| tok.eq_ignore_ascii_case(w.as_bytes()))
+}
+
+/// Words that follow a WeChat word without being the id ("WeChat
+/// account: grace12").
+fn is_wechat_label(tok: &[u8]) -> bool {
+    [
+        "account", "number", "handle", "please", "contact", "search", "weixin", "wechat",
+    ]
+    .iter()
+    .any(|w| tok.eq_ignore_ascii_case(w.as_bytes()))
 }
 
 /// First letters of mainland licence plates (province abbreviations).
@@ -287,7 +298,9 @@ impl<'a> Scanner<'a> {
         if let Some(end) = self.url_at(i, j) {
             return end;
         }
-        if is_wechat_word(&self.b[i..j]) {
+        let tok = &self.b[i..j];
+        let jia_v = tok.eq_ignore_ascii_case(b"v") && self.char_before(i) == Some('加');
+        if is_wechat_word(tok) || jia_v {
             self.wechat_cue = Some(j);
         }
         self.classify_token(i, j);
@@ -310,7 +323,11 @@ impl<'a> Scanner<'a> {
                 k += 1;
             }
             let announced = self.wechat_cue.is_some_and(|e| e <= i && i - e <= 16);
-            if (6..=20).contains(&(k - i)) && !self.alnum_at(k) && announced {
+            if announced
+                && (6..=20).contains(&(k - i))
+                && !self.alnum_at(k)
+                && !is_wechat_label(tok)
+            {
                 let conf = 0.25 + NEEDED_BOOST;
                 self.push(EntityType::WeChatId, i, k, conf, "wechat_id_context");
             }
@@ -351,19 +368,35 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
+        // A passport or permit word before it decides between formats that
+        // overlap (E + letter + 7 digits can pass the Hong Kong check).
+        let passport = checks::cn_passport_valid(tok);
+        if passport && verdict(self.text, i, j, Cue::Passport) == Verdict::Positive {
+            let c = self.scored(i, j, 0.6, Cue::Passport);
+            if self.push(EntityType::CnPassport, i, j, c, "cn_passport") {
+                return;
+            }
+        }
+        let permit = checks::travel_permit_kind(tok).is_some();
+        if permit && verdict(self.text, i, j, Cue::Permit) == Verdict::Positive {
+            let c = self.scored(i, j, 0.45, Cue::Permit);
+            if self.push(EntityType::TravelPermit, i, j, c, "travel_permit") {
+                return;
+            }
+        }
         if checks::hk_id_valid(tok) {
             let c = self.scored(i, j, 0.6, Cue::IdCard);
             if self.push(EntityType::HkId, i, j, c, "hk_id") {
                 return;
             }
         }
-        if checks::cn_passport_valid(tok) {
+        if passport {
             let c = self.scored(i, j, 0.6, Cue::Passport);
             if self.push(EntityType::CnPassport, i, j, c, "cn_passport") {
                 return;
             }
         }
-        if checks::travel_permit_kind(tok).is_some() {
+        if permit {
             let c = self.scored(i, j, 0.45, Cue::Permit);
             self.push(EntityType::TravelPermit, i, j, c, "travel_permit");
         }
@@ -498,6 +531,18 @@ impl<'a> Scanner<'a> {
     /// is an identifier.
     fn classify_groups(&mut self, i: usize, plus: usize) {
         let m = self.groups.len();
+        // Written like a card (three or more groups of four, then the
+        // rest): it is a card or nothing, never a phone number inside one.
+        let glen = |g: &Group| g.dend - g.dstart;
+        let total = self.groups.last().map_or(0, |g| g.dend);
+        if plus == 0
+            && m >= 4
+            && self.groups[..m - 1].iter().all(|g| glen(g) == 4)
+            && (13..=19).contains(&total)
+        {
+            self.classify_number(0, m - 1, i, false);
+            return;
+        }
         let mut a = 0;
         while a < m {
             let mut next = a + 1;
@@ -532,6 +577,7 @@ impl<'a> Scanner<'a> {
             c == Some('(') || c == Some('（')
         };
         let last_group = g[b].dend - g[b].dstart;
+        let dotted = !one_group && self.b[g[a].end..g[b].start].contains(&b'.');
         let grouped_by_four = !one_group && g[a..=b].iter().all(|x| x.dend - x.dstart >= 4);
         if d[n - 1] == b'X' {
             if n == 18 && checks::cn_id18_valid(d, self.cfg.max_birth_year) {
@@ -576,7 +622,9 @@ impl<'a> Scanner<'a> {
                 return true;
             }
         }
-        if n == 11 && checks::cn_mobile_valid(d) {
+
+        let mobile_shape = !dotted || (b == a + 2 && first_group == 3 && last_group == 4);
+        if n == 11 && mobile_shape && checks::cn_mobile_valid(d) {
             let c = self.scored(start, end, 0.85, Cue::Phone);
             if self.push(EntityType::CnMobile, start, end, c, "cn_mobile") {
                 return true;
@@ -587,6 +635,12 @@ impl<'a> Scanner<'a> {
             if self.push(EntityType::CnResidentId, start, end, c, "cn_resident_id") {
                 return true;
             }
+        }
+        // An ID with a wrong check character (region and birth date fit,
+        // or an ID word before it) is a mistyped ID, not a card: nothing
+        // else is tried on it, and the run is used up.
+        if n == 18 && one_group && self.looks_like_id(d, start, end) {
+            return true;
         }
         if (16..=19).contains(&n) && (b'2'..=b'6').contains(&d[0]) && checks::luhn_valid(d) {
             let base = if grouped_by_four { 0.85 } else { 0.75 };
@@ -650,6 +704,21 @@ impl<'a> Scanner<'a> {
             }
         }
         false
+    }
+
+    /// An 18-digit number shaped like a resident ID (region and birth
+    /// date), or announced as one.
+    fn looks_like_id(&self, d: &[u8], start: usize, end: usize) -> bool {
+        let date = |k: usize| -> u32 {
+            d[k..k + 2]
+                .iter()
+                .fold(0, |v, c| v * 10 + u32::from(c.wrapping_sub(b'0')))
+        };
+        let year = date(6) * 100 + date(8);
+        let shaped = checks::cn_region_valid(&d[..2])
+            && checks::date_valid(year, date(10), date(12))
+            && (1900..=self.cfg.max_birth_year).contains(&year);
+        shaped || verdict(self.text, start, end, Cue::IdCard) == Verdict::Positive
     }
 
     /// A licence plate starting with the province character at `i`.
@@ -796,7 +865,17 @@ impl<'a> Scanner<'a> {
             while e > p && b[e - 1] == b'.' {
                 e -= 1;
             }
-            from = from.max(e);
+            // A colon of the text ("IP:2001:db8::1", "addr 2001:db8::1: down")
+            // is not part of the address; "::" is.
+            if b[s] == b':' && b.get(s + 1) != Some(&b':') {
+                s += 1;
+            }
+            if e > s && b[e - 1] == b':' && (e < 2 || b[e - 2] != b':') {
+                e -= 1;
+            }
+            if s >= e {
+                continue;
+            }
             if (s > 0 && b[s - 1].is_ascii_alphanumeric())
                 || (e < b.len() && b[e].is_ascii_alphanumeric())
             {
@@ -808,6 +887,7 @@ impl<'a> Scanner<'a> {
             }
             if cand.parse::<Ipv6Addr>().is_ok() {
                 self.push(EntityType::Ipv6, s, e, 0.9, "ipv6");
+                from = from.max(e);
             }
         }
     }
