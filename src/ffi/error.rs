@@ -380,6 +380,7 @@ mod tests {
             (R::Io, 106),
             (R::Poisoned, 107),
             (R::Other, 108),
+            (R::TooLarge, 109),
             (R::Malformed, 200),
             (R::UnsupportedVersion, 201),
             (R::UnsupportedSuite, 202),
