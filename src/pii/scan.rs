@@ -50,8 +50,6 @@ pub(crate) fn detect(cfg: &Config, text: &str) -> Vec<Finding> {
         groups: Vec::new(),
         wechat_cue: None,
     };
-    s.emails();
-    s.ipv6();
     s.main();
     resolve(s.found)
 }
@@ -96,6 +94,32 @@ fn digit_value(c: char) -> Option<u8> {
         '九' => 9,
         _ => return None,
     })
+}
+
+/// The non-ASCII characters the main pass stops at: digit-likes, `＋`,
+/// province abbreviations and `信`; one bit per character of the Basic
+/// Multilingual Plane.
+static INTERESTING: [u64; 1024] = {
+    const CHARS: &str = "０１２３４５６７８９〇零一二三四五六七八九幺＋信\
+        京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+    let mut bits = [0u64; 1024];
+    let b = CHARS.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Every character here is three bytes of UTF-8.
+        let c = ((b[i] as u32 & 0x0F) << 12)
+            | ((b[i + 1] as u32 & 0x3F) << 6)
+            | (b[i + 2] as u32 & 0x3F);
+        bits[(c >> 6) as usize] |= 1 << (c & 63);
+        i += 3;
+    }
+    bits
+};
+
+/// Whether the main pass must look at non-ASCII `c`.
+fn interesting(c: char) -> bool {
+    let c = c as u32;
+    c < 0x1_0000 && INTERESTING[(c >> 6) as usize] & (1 << (c & 63)) != 0
 }
 
 /// Characters that may stand between the digit groups of one number.
@@ -247,13 +271,22 @@ impl<'a> Scanner<'a> {
                     };
                 } else if c == b'+' && self.digit_at(i + 1).is_some() && !self.alnum_before(i) {
                     i = self.number(i, 1);
+                } else if c == b'@' {
+                    i = self.email_at(i).unwrap_or(i + 1);
+                } else if c == b':'
+                    && i + 1 < n
+                    && (self.b[i + 1] == b':' || self.b[i + 1].is_ascii_hexdigit())
+                {
+                    i = self.ipv6_at(i).unwrap_or(i + 1);
                 } else {
                     i += 1;
                 }
             } else {
                 let ch = self.char_at(i).expect("on a char boundary");
                 let len = ch.len_utf8();
-                if digit_value(ch).is_some() {
+                if !interesting(ch) {
+                    i += len;
+                } else if digit_value(ch).is_some() {
                     i = self.number(i, 0);
                 } else if ch == '＋' && self.digit_at(i + len).is_some() {
                     i = self.number(i, len);
@@ -284,7 +317,7 @@ impl<'a> Scanner<'a> {
         if letters == 0 || x_suffix {
             self.number(i, 0)
         } else {
-            self.classify_token(i, j);
+            self.classify_token(i, j, true);
             j
         }
     }
@@ -292,7 +325,9 @@ impl<'a> Scanner<'a> {
     /// At an ASCII letter: a token of ASCII letters and digits.
     fn token(&mut self, i: usize) -> usize {
         let mut j = i;
-        while self.alnum_at(j) {
+        let mut has_digit = false;
+        while j < self.b.len() && self.b[j].is_ascii_alphanumeric() {
+            has_digit |= self.b[j].is_ascii_digit();
             j += 1;
         }
         if let Some(end) = self.url_at(i, j) {
@@ -303,31 +338,26 @@ impl<'a> Scanner<'a> {
         if is_wechat_word(tok) || jia_v {
             self.wechat_cue = Some(j);
         }
-        self.classify_token(i, j);
+        self.classify_token(i, j, has_digit);
         j
     }
 
-    fn classify_token(&mut self, i: usize, j: usize) {
+    fn classify_token(&mut self, i: usize, j: usize, has_digit: bool) {
         let tok = &self.b[i..j];
-        let has_digit = tok.iter().any(u8::is_ascii_digit);
         if has_digit {
             self.identifier_token(i, j);
         }
         // WeChat ids: a letter, then 5-19 letters, digits, '_' or '-', and
         // only right after a context word.
-        if tok[0].is_ascii_alphabetic() && (2..=20).contains(&tok.len()) {
+        let announced = self.wechat_cue.is_some_and(|e| e <= i && i - e <= 16);
+        if announced && tok[0].is_ascii_alphabetic() && (2..=20).contains(&tok.len()) {
             let mut k = j;
             while k < self.b.len()
                 && (self.b[k].is_ascii_alphanumeric() || matches!(self.b[k], b'_' | b'-'))
             {
                 k += 1;
             }
-            let announced = self.wechat_cue.is_some_and(|e| e <= i && i - e <= 16);
-            if announced
-                && (6..=20).contains(&(k - i))
-                && !self.alnum_at(k)
-                && !is_wechat_label(tok)
-            {
+            if (6..=20).contains(&(k - i)) && !self.alnum_at(k) && !is_wechat_label(tok) {
                 let conf = 0.25 + NEEDED_BOOST;
                 self.push(EntityType::WeChatId, i, k, conf, "wechat_id_context");
             }
@@ -764,46 +794,43 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// E-mail addresses, found from each `@`.
-    fn emails(&mut self) {
+    /// The e-mail address around the `@` at `at`: where it ends, if it is
+    /// one.
+    fn email_at(&mut self, at: usize) -> Option<usize> {
         let b = self.b;
         let local =
             |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-');
         let domain = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-');
-        let mut from = 0;
-        while let Some(off) = b[from..].iter().position(|&c| c == b'@') {
-            let at = from + off;
-            from = at + 1;
-            let mut s = at;
-            while s > 0 && local(b[s - 1]) {
-                s -= 1;
-            }
-            while s < at && matches!(b[s], b'.' | b'-' | b'+') {
-                s += 1;
-            }
-            let mut e = at + 1;
-            while e < b.len() && domain(b[e]) {
-                e += 1;
-            }
-            while e > at + 1 && matches!(b[e - 1], b'.' | b'-') {
-                e -= 1;
-            }
-            if s == at || b[at - 1] == b'.' {
-                continue;
-            }
-            let host = &self.text[at + 1..e];
-            let labels_ok = host
-                .split('.')
-                .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
-            let tld_ok = host
-                .rsplit('.')
-                .next()
-                .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
-            if host.contains('.') && labels_ok && tld_ok {
-                self.push(EntityType::Email, s, e, 0.95, "email");
-                from = e;
-            }
+        let mut s = at;
+        while s > 0 && local(b[s - 1]) {
+            s -= 1;
         }
+        while s < at && matches!(b[s], b'.' | b'-' | b'+') {
+            s += 1;
+        }
+        let mut e = at + 1;
+        while e < b.len() && domain(b[e]) {
+            e += 1;
+        }
+        while e > at + 1 && matches!(b[e - 1], b'.' | b'-') {
+            e -= 1;
+        }
+        if s == at || b[at - 1] == b'.' {
+            return None;
+        }
+        let host = &self.text[at + 1..e];
+        let labels_ok = host
+            .split('.')
+            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
+        let tld_ok = host
+            .rsplit('.')
+            .next()
+            .is_some_and(|t| t.len() >= 2 && t.bytes().all(|c| c.is_ascii_alphabetic()));
+        (host.contains('.')
+            && labels_ok
+            && tld_ok
+            && self.push(EntityType::Email, s, e, 0.95, "email"))
+        .then_some(e)
     }
 
     /// A URL whose scheme (`http`, `https`, `ftp`, `ftps`, then `://`) or
@@ -846,50 +873,40 @@ impl<'a> Scanner<'a> {
         (ok && self.push(EntityType::Url, i, e, 0.9, "url")).then_some(e)
     }
 
-    /// IPv6 addresses, found from each `:` between hexadecimal digits.
-    fn ipv6(&mut self) {
+    /// The IPv6 address around the `:` at `p`: where it ends, if it is one.
+    fn ipv6_at(&mut self, p: usize) -> Option<usize> {
         let b = self.b;
         let ip = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
-        let mut from = 0;
-        while let Some(off) = b[from..].iter().position(|&c| c == b':') {
-            let p = from + off;
-            from = p + 1;
-            let mut s = p;
-            while s > 0 && ip(b[s - 1]) {
-                s -= 1;
-            }
-            let mut e = p + 1;
-            while e < b.len() && ip(b[e]) {
-                e += 1;
-            }
-            while e > p && b[e - 1] == b'.' {
-                e -= 1;
-            }
-            // A colon of the text ("IP:2001:db8::1", "addr 2001:db8::1: down")
-            // is not part of the address; "::" is.
-            if b[s] == b':' && b.get(s + 1) != Some(&b':') {
-                s += 1;
-            }
-            if e > s && b[e - 1] == b':' && (e < 2 || b[e - 2] != b':') {
-                e -= 1;
-            }
-            if s >= e {
-                continue;
-            }
-            if (s > 0 && b[s - 1].is_ascii_alphanumeric())
-                || (e < b.len() && b[e].is_ascii_alphanumeric())
-            {
-                continue;
-            }
-            let cand = &self.text[s..e];
-            if cand.bytes().filter(|&c| c == b':').count() < 2 {
-                continue;
-            }
-            if cand.parse::<Ipv6Addr>().is_ok() {
-                self.push(EntityType::Ipv6, s, e, 0.9, "ipv6");
-                from = from.max(e);
-            }
+        let mut s = p;
+        while s > 0 && ip(b[s - 1]) {
+            s -= 1;
         }
+        let mut e = p + 1;
+        while e < b.len() && ip(b[e]) {
+            e += 1;
+        }
+        while e > p && b[e - 1] == b'.' {
+            e -= 1;
+        }
+        // A colon of the text ("IP:2001:db8::1", "addr 2001:db8::1: down")
+        // is not part of the address; "::" is.
+        if b[s] == b':' && b.get(s + 1) != Some(&b':') {
+            s += 1;
+        }
+        if e > s && b[e - 1] == b':' && (e < 2 || b[e - 2] != b':') {
+            e -= 1;
+        }
+        if s >= e
+            || (s > 0 && b[s - 1].is_ascii_alphanumeric())
+            || (e < b.len() && b[e].is_ascii_alphanumeric())
+        {
+            return None;
+        }
+        let cand = &self.text[s..e];
+        if cand.bytes().filter(|&c| c == b':').count() < 2 || cand.parse::<Ipv6Addr>().is_err() {
+            return None;
+        }
+        self.push(EntityType::Ipv6, s, e, 0.9, "ipv6").then_some(e)
     }
 }
 
@@ -923,4 +940,17 @@ fn resolve(mut found: Vec<Finding>) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interesting_is_exactly_the_characters_the_pass_handles() {
+        for c in (0x80u32..0x1_0000).filter_map(char::from_u32) {
+            let handled = digit_value(c).is_some() || is_province(c) || c == '＋' || c == '信';
+            assert_eq!(interesting(c), handled, "{c:?}");
+        }
+    }
 }
