@@ -33,7 +33,6 @@
 mod restore;
 mod token;
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
@@ -255,13 +254,14 @@ fn digit_of(c: char) -> Option<char> {
 /// 4)`, WeChat ids a nickname, QQ numbers `keep(2, 2)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MaskPolicy {
-    ops: HashMap<EntityType, Operator>,
+    /// By entity number (index 0 unused).
+    ops: Vec<Operator>,
 }
 
 impl Default for MaskPolicy {
     fn default() -> Self {
         use EntityType as E;
-        let mut ops = HashMap::new();
+        let mut ops = vec![Operator::Redact; EntityType::ALL.len() + 1];
         for e in E::ALL {
             let op = match e {
                 E::CnMobile | E::CnLandline | E::IntlPhone => Operator::mobile(),
@@ -277,7 +277,7 @@ impl Default for MaskPolicy {
                 E::WeChatId => Operator::Nickname(NicknameStyle::Chinese),
                 E::QqId => Operator::keep(2, 2, '*'),
             };
-            ops.insert(e, op);
+            ops[e as usize] = op;
         }
         MaskPolicy { ops }
     }
@@ -291,21 +291,21 @@ impl MaskPolicy {
 
     /// Use `op` for `entity`.
     pub fn set(&mut self, entity: EntityType, op: Operator) -> &mut Self {
-        self.ops.insert(entity, op);
+        self.ops[entity as usize] = op;
         self
     }
 
     /// Use `op` for every entity type.
     pub fn set_all(&mut self, op: Operator) -> &mut Self {
         for e in EntityType::ALL {
-            self.ops.insert(e, op.clone());
+            self.ops[e as usize] = op.clone();
         }
         self
     }
 
     /// The operator for `entity`.
     pub fn get(&self, entity: EntityType) -> &Operator {
-        self.ops.get(&entity).expect("every entity type has one")
+        &self.ops[entity as usize]
     }
 }
 

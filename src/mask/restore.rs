@@ -71,7 +71,31 @@ pub struct Restored {
 
 /// The field label an original is sealed under.
 pub(crate) fn field_label(index: usize, entity: EntityType, start: usize, end: usize) -> String {
-    format!("chatvault/mask/{index}/{}/{start}-{end}", entity as u8)
+    /// Decimal digits of `n`, without leading zeros.
+    fn push_decimal(out: &mut String, n: usize) {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        out.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
+    }
+    let mut out = String::with_capacity(48);
+    out.push_str("chatvault/mask/");
+    push_decimal(&mut out, index);
+    out.push('/');
+    push_decimal(&mut out, entity as usize);
+    out.push('/');
+    push_decimal(&mut out, start);
+    out.push('-');
+    push_decimal(&mut out, end);
+    out
 }
 
 impl RestoreMap {
@@ -286,4 +310,21 @@ fn open_entry(
     let text = std::str::from_utf8(&plain)
         .map_err(|_| Error::malformed(format!("restore entry {index}: original is not UTF-8")))?;
     Ok(Zeroizing::new(text.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_label_is_the_documented_text() {
+        assert_eq!(
+            field_label(0, EntityType::CnMobile, 7, 18),
+            "chatvault/mask/0/1/7-18"
+        );
+        assert_eq!(
+            field_label(12, EntityType::QqId, 0, usize::MAX),
+            format!("chatvault/mask/12/19/0-{}", usize::MAX)
+        );
+    }
 }

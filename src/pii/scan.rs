@@ -96,6 +96,46 @@ fn digit_value(c: char) -> Option<u8> {
     })
 }
 
+/// What a byte starts, for the main pass.
+const SKIP: u8 = 0;
+const DIGIT: u8 = 1;
+const LETTER: u8 = 2;
+const PLUS: u8 = 3;
+const AT: u8 = 4;
+const COLON: u8 = 5;
+const LEAD2: u8 = 6;
+const LEAD3: u8 = 7;
+const LEAD4: u8 = 8;
+
+static CLASS: [u8; 256] = {
+    let mut t = [SKIP; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_digit() {
+            DIGIT
+        } else if b.is_ascii_alphabetic() {
+            LETTER
+        } else if b == b'+' {
+            PLUS
+        } else if b == b'@' {
+            AT
+        } else if b == b':' {
+            COLON
+        } else if b >= 0xF0 {
+            LEAD4
+        } else if b >= 0xE0 {
+            LEAD3
+        } else if b >= 0xC0 {
+            LEAD2
+        } else {
+            SKIP // other ASCII, and continuation bytes (never reached)
+        };
+        c += 1;
+    }
+    t
+};
+
 /// The non-ASCII characters the main pass stops at: digit-likes, `＋`,
 /// province abbreviations and `信`; one bit per character of the Basic
 /// Multilingual Plane.
@@ -117,6 +157,7 @@ static INTERESTING: [u64; 1024] = {
 };
 
 /// Whether the main pass must look at non-ASCII `c`.
+#[cfg(test)]
 fn interesting(c: char) -> bool {
     let c = c as u32;
     c < 0x1_0000 && INTERESTING[(c >> 6) as usize] & (1 << (c & 63)) != 0
@@ -252,56 +293,65 @@ impl<'a> Scanner<'a> {
     }
 
     fn main(&mut self) {
-        let n = self.b.len();
+        let b = self.b;
+        let n = b.len();
         let mut i = 0;
         while i < n {
-            let c = self.b[i];
-            if c < 0x80 {
-                if c.is_ascii_digit() {
-                    i = if self.alnum_before(i) {
-                        i + 1
-                    } else {
-                        self.number_or_token(i)
-                    };
-                } else if c.is_ascii_alphabetic() {
-                    i = if self.alnum_before(i) {
-                        i + 1
-                    } else {
-                        self.token(i)
-                    };
-                } else if c == b'+' && self.digit_at(i + 1).is_some() && !self.alnum_before(i) {
-                    i = self.number(i, 1);
-                } else if c == b'@' {
-                    i = self.email_at(i).unwrap_or(i + 1);
-                } else if c == b':'
-                    && i + 1 < n
-                    && (self.b[i + 1] == b':' || self.b[i + 1].is_ascii_hexdigit())
-                {
-                    i = self.ipv6_at(i).unwrap_or(i + 1);
-                } else {
-                    i += 1;
-                }
-            } else {
-                let ch = self.char_at(i).expect("on a char boundary");
-                let len = ch.len_utf8();
-                if !interesting(ch) {
-                    i += len;
-                } else if digit_value(ch).is_some() {
-                    i = self.number(i, 0);
-                } else if ch == '＋' && self.digit_at(i + len).is_some() {
-                    i = self.number(i, len);
-                } else {
-                    if is_province(ch) {
-                        self.plate(i, len);
-                    } else if ch == '信'
-                        && matches!(self.char_before(i), Some('微' | '薇' | '威' | 'v' | 'V'))
-                    {
-                        self.wechat_cue = Some(i + len);
-                    }
-                    i += len;
-                }
+            // Runs of bytes that start nothing go by one table lookup each.
+            while i < n && CLASS[b[i] as usize] == SKIP {
+                i += 1;
             }
+            if i == n {
+                break;
+            }
+            let c = b[i];
+            i = match CLASS[c as usize] {
+                DIGIT if self.alnum_before(i) => i + 1,
+                DIGIT => self.number_or_token(i),
+                LETTER if self.alnum_before(i) => i + 1,
+                LETTER => self.token(i),
+                PLUS if self.digit_at(i + 1).is_some() && !self.alnum_before(i) => {
+                    self.number(i, 1)
+                }
+                AT => self.email_at(i).unwrap_or(i + 1),
+                COLON if i + 1 < n && (b[i + 1] == b':' || b[i + 1].is_ascii_hexdigit()) => {
+                    self.ipv6_at(i).unwrap_or(i + 1)
+                }
+                LEAD3 if i + 2 < n => {
+                    // Three-byte UTF-8: every character the pass handles.
+                    let ch = ((c as u32 & 0x0F) << 12)
+                        | ((b[i + 1] as u32 & 0x3F) << 6)
+                        | (b[i + 2] as u32 & 0x3F);
+                    if INTERESTING[(ch >> 6) as usize] & (1 << (ch & 63)) == 0 {
+                        i + 3
+                    } else {
+                        self.non_ascii(i)
+                    }
+                }
+                LEAD2 => i + 2,
+                LEAD4 => i + 4,
+                _ => i + 1,
+            };
         }
+    }
+
+    /// At a non-ASCII character the pass handles (see [`INTERESTING`]).
+    fn non_ascii(&mut self, i: usize) -> usize {
+        let ch = self.char_at(i).expect("on a char boundary");
+        let len = ch.len_utf8();
+        if digit_value(ch).is_some() {
+            return self.number(i, 0);
+        }
+        if ch == '＋' && self.digit_at(i + len).is_some() {
+            return self.number(i, len);
+        }
+        if is_province(ch) {
+            self.plate(i, len);
+        } else if ch == '信' && matches!(self.char_before(i), Some('微' | '薇' | '威' | 'v' | 'V'))
+        {
+            self.wechat_cue = Some(i + len);
+        }
+        i + len
     }
 
     /// At an ASCII digit: a letter-and-digit token (`3J98t1…`, `0x5aAe…`) or
@@ -326,8 +376,12 @@ impl<'a> Scanner<'a> {
     fn token(&mut self, i: usize) -> usize {
         let mut j = i;
         let mut has_digit = false;
-        while j < self.b.len() && self.b[j].is_ascii_alphanumeric() {
-            has_digit |= self.b[j].is_ascii_digit();
+        while j < self.b.len() {
+            match CLASS[self.b[j] as usize] {
+                LETTER => {}
+                DIGIT => has_digit = true,
+                _ => break,
+            }
             j += 1;
         }
         if let Some(end) = self.url_at(i, j) {
