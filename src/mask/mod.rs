@@ -148,9 +148,15 @@ fn significant(c: char) -> bool {
 }
 
 fn keep(value: &str, first: u16, last: u16, with: char) -> String {
+    let mut out = String::with_capacity(value.len());
+    keep_into(value, first, last, with, &mut out);
+    out
+}
+
+/// [`keep`], appending to `out`.
+fn keep_into(value: &str, first: u16, last: u16, with: char, out: &mut String) {
     let total = value.chars().filter(|c| significant(*c)).count();
     let (first, last) = (first as usize, last as usize);
-    let mut out = String::with_capacity(value.len());
     let mut k = 0;
     for c in value.chars() {
         if significant(c) {
@@ -164,7 +170,6 @@ fn keep(value: &str, first: u16, last: u16, with: char) -> String {
             out.push(c);
         }
     }
-    out
 }
 
 fn email(value: &str) -> String {
@@ -570,15 +575,21 @@ impl Masker {
         }
         let regions = merge(text, findings)?;
         let mut sealers: [Option<Arc<Sealer>>; 5] = Default::default();
-        let mut out = String::with_capacity(text.len());
+        let mut out = String::with_capacity(text.len() + 8 * regions.len());
         let mut entries = Vec::with_capacity(regions.len());
+        let mut field = String::new();
         let mut pos = 0;
         for (index, (span, entity)) in regions.into_iter().enumerate() {
             out.push_str(&text[pos..span.start]);
             let original = &text[span.clone()];
-            let shown = self.display(entity, original)?;
             let start = out.len();
-            out.push_str(&shown);
+            match self.policy.get(entity) {
+                // The common case, written in place.
+                Operator::Keep { first, last, with } => {
+                    keep_into(original, *first, *last, *with, &mut out)
+                }
+                _ => out.push_str(&self.display(entity, original)?),
+            }
             let end = out.len();
             if end > u32::MAX as usize {
                 return Err(Error::new(
@@ -592,7 +603,7 @@ impl Masker {
                 *slot = Some(keys.sealer(class, self.suite)?);
             }
             let sealer = slot.as_ref().expect("set above");
-            let field = restore::field_label(index, entity, start, end);
+            restore::write_field_label(&mut field, index, entity, start, end);
             let ctx = crate::seal::Context::new(at.tenant, at.record, &field);
             let sealed = sealer.seal(&ctx, original.as_bytes())?;
             entries.push(RestoreEntry {
@@ -605,7 +616,8 @@ impl Masker {
         out.push_str(&text[pos..]);
         Ok(Masked {
             text: out,
-            map: RestoreMap::from_entries(entries)?,
+            // Sorted and disjoint by construction (merge).
+            map: RestoreMap::from_sorted(entries),
         })
     }
 }

@@ -71,11 +71,23 @@ pub struct Restored {
 
 /// The field label an original is sealed under.
 pub(crate) fn field_label(index: usize, entity: EntityType, start: usize, end: usize) -> String {
+    let mut out = String::with_capacity(48);
+    write_field_label(&mut out, index, entity, start, end);
+    out
+}
+
+/// [`field_label`] into a reused buffer (cleared first).
+pub(crate) fn write_field_label(
+    out: &mut String,
+    index: usize,
+    entity: EntityType,
+    start: usize,
+    end: usize,
+) {
     /// Decimal digits of `n`, without leading zeros.
-    fn push_decimal(out: &mut String, n: usize) {
+    fn push_decimal(out: &mut String, mut n: usize) {
         let mut buf = [0u8; 20];
         let mut i = buf.len();
-        let mut n = n;
         loop {
             i -= 1;
             buf[i] = b'0' + (n % 10) as u8;
@@ -84,21 +96,28 @@ pub(crate) fn field_label(index: usize, entity: EntityType, start: usize, end: u
                 break;
             }
         }
-        out.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
+        for &d in &buf[i..] {
+            out.push(char::from(d));
+        }
     }
-    let mut out = String::with_capacity(48);
+    out.clear();
     out.push_str("chatvault/mask/");
-    push_decimal(&mut out, index);
+    push_decimal(out, index);
     out.push('/');
-    push_decimal(&mut out, entity as usize);
+    push_decimal(out, entity as usize);
     out.push('/');
-    push_decimal(&mut out, start);
+    push_decimal(out, start);
     out.push('-');
-    push_decimal(&mut out, end);
-    out
+    push_decimal(out, end);
 }
 
 impl RestoreMap {
+    /// A map from entries the caller built sorted and disjoint.
+    pub(crate) fn from_sorted(entries: Vec<RestoreEntry>) -> RestoreMap {
+        debug_assert!(entries.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+        RestoreMap { entries }
+    }
+
     /// A map from entries, which must be sorted by span and not overlap.
     pub fn from_entries(entries: Vec<RestoreEntry>) -> Result<RestoreMap> {
         let mut prev_end = 0;
