@@ -1,5 +1,6 @@
-//! chatvault demo: a tenant, a supervisor and an agent, a few sealed fields,
-//! what each of them can and cannot read, rotation and crypto-shredding.
+//! chatvault demo: a tenant, a supervisor and an agent, a conversation whose
+//! identifiers are masked at ingest and sealed, what each of them can and
+//! cannot read, rotation and crypto-shredding.
 //!
 //! Run: `cargo run --release --example demo`. Uses only built-in sample data
 //! and a temporary directory for the key store.
@@ -10,6 +11,8 @@ use chatvault::keys::{
     AgentGrant, AgentScope, Argon2Params, DataKeyId, Domain, FileKeyStore, GranteeSecret, IdClass,
     KeyStore, Keyring, MasterKey, SupervisorGrant, SupervisorScope, Validity,
 };
+use chatvault::mask::{CustomerKeys, Masker, RecordRef, RestoreKeys, RestoreMap};
+use chatvault::pii::Detector;
 use chatvault::seal::{Context, Normalization, Suite};
 
 const TENANT: &str = "acme-helpdesk";
@@ -55,9 +58,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Msg {
             id: "m3",
             at: started + 95,
-            text: "订单 202601050042，手机 138****5678",
+            text: "订单 202601050042，手机 138 0013 5678，身份证 11010519491231002X",
         },
     ];
+    // Identifiers are found and masked before anything is archived: the
+    // archive holds the masked text, and each original sealed under the
+    // customer's key for its class (the restore map).
+    let customer = "cust-7781";
+    let detector = Detector::new();
+    let masker = Masker::new(ring.pseudonym_key()?);
+    let customer_keys = CustomerKeys::new(&ring, customer);
     let key = ring.conversation_key("sales", conversation, started)?;
     let mut archive = Vec::new();
     for (m, suite) in messages
@@ -65,21 +75,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .zip([Suite::Aes256Gcm, Suite::Sm4Gcm, Suite::Aes256GcmSm4Gcm])
     {
         let record = format!("{conversation}/{}", m.id);
-        let sealed = key
-            .sealer(suite)
-            .seal(&Context::new(TENANT, &record, "text"), m.text.as_bytes())?;
+        let found = detector.detect(m.text)?;
+        let masked = masker.mask(
+            m.text,
+            &found,
+            &customer_keys,
+            &RecordRef::new(TENANT, &record),
+        )?;
+        let sealed = key.sealer(suite).seal(
+            &Context::new(TENANT, &record, "text"),
+            masked.text.as_bytes(),
+        )?;
         println!(
-            "ingest: {record} sealed with {:<20} {} bytes",
+            "ingest: {record} sealed with {:<20} {} bytes, {} identifier(s) masked",
             suite.name(),
-            sealed.len()
+            sealed.len(),
+            found.len()
         );
-        archive.push((record, suite, m.at, sealed));
+        archive.push((record, suite, m.at, sealed, masked.map.to_bytes()));
     }
+    drop(customer_keys);
 
-    // The customer's phone number is sealed under the customer's phone key,
-    // and indexed blindly so the helpdesk can find the customer by number.
+    // The customer's phone number is also kept as a field, sealed under the
+    // customer's phone key, and indexed blindly so the helpdesk can find the
+    // customer by number.
     let phone = "138 0013 5678";
-    let customer = "cust-7781";
     let phone_ctx = Context::new(TENANT, customer, "phone");
     let sealed_phone = ring
         .customer_key(customer, IdClass::Phone)?
@@ -126,13 +146,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 4. The supervisor reads the archive; the agent reveals the phone.
     let conv_key = sup.conversation_key(&*store, "sales", conversation, now)?;
-    for (record, suite, at, sealed) in &archive {
+    let mut shown = Vec::new();
+    for (record, suite, at, sealed, map) in &archive {
         sup.permits("sales", *at, now)?;
         let plain = conv_key
             .sealer(*suite)
             .open(&Context::new(TENANT, record, "text"), sealed)?;
-        println!("supervisor: {record}: {}", String::from_utf8_lossy(&plain));
+        let text = String::from_utf8(plain.to_vec())?;
+        println!("supervisor: {record}: {text}");
+        shown.push((record.clone(), text, RestoreMap::from_bytes(map)?));
     }
+    // The agent's restore key reveals the masked phone number in the
+    // message, and only that.
+    let agent_keys = RestoreKeys::new(&agt, &*store, customer, now);
+    for (record, text, map) in shown.iter().filter(|(_, _, m)| !m.is_empty()) {
+        let r = map.restore_permitted(text, &agent_keys, &RecordRef::new(TENANT, record))?;
+        println!(
+            "agent: {record}: {} ({} revealed, {} withheld: not in the grant)",
+            r.text,
+            r.revealed.len(),
+            r.withheld.len()
+        );
+        if r.withheld.is_empty() || r.text.contains("11010519491231002X") {
+            return Err("agent revealed a class outside the grant".into());
+        }
+    }
+    drop(agent_keys);
     match sup.conversation_key(&*store, "support", conversation, now) {
         Err(e) => println!("supervisor: support department refused: {e}"),
         Ok(_) => return Err("supervisor read another department".into()),
@@ -174,6 +213,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match ring.data_key(&DataKeyId::customer(customer, IdClass::Phone)) {
         Err(e) => println!("owner: phone key after shredding: {e}"),
         Ok(_) => return Err("shredded key still present".into()),
+    }
+    let agent_keys = RestoreKeys::new(&agt, &*store, customer, now);
+    for (record, text, map) in shown.iter().filter(|(_, _, m)| !m.is_empty()) {
+        let r = map.restore_permitted(text, &agent_keys, &RecordRef::new(TENANT, record))?;
+        println!(
+            "agent: {record} after shredding: {} ({} revealed)",
+            r.text,
+            r.revealed.len()
+        );
+        if !r.revealed.is_empty() {
+            return Err("a shredded identifier was revealed".into());
+        }
     }
 
     std::fs::remove_dir_all(&dir)?;
