@@ -144,7 +144,11 @@ impl Operator {
 /// Letters and digits of any script (full-width digits and Chinese
 /// numerals included) count; separators do not.
 fn significant(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 fn keep(value: &str, first: u16, last: u16, with: char) -> String {
@@ -577,7 +581,6 @@ impl Masker {
         let mut sealers: [Option<Arc<Sealer>>; 5] = Default::default();
         let mut out = String::with_capacity(text.len() + 8 * regions.len());
         let mut entries = Vec::with_capacity(regions.len());
-        let mut field = String::new();
         let mut pos = 0;
         for (index, (span, entity)) in regions.into_iter().enumerate() {
             out.push_str(&text[pos..span.start]);
@@ -603,8 +606,8 @@ impl Masker {
                 *slot = Some(keys.sealer(class, self.suite)?);
             }
             let sealer = slot.as_ref().expect("set above");
-            restore::write_field_label(&mut field, index, entity, start, end);
-            let ctx = crate::seal::Context::new(at.tenant, at.record, &field);
+            let field = restore::FieldLabel::new(index, entity, start, end);
+            let ctx = crate::seal::Context::new(at.tenant, at.record, field.as_bytes());
             let sealed = sealer.seal(&ctx, original.as_bytes())?;
             entries.push(RestoreEntry {
                 span: start..end,
@@ -625,7 +628,8 @@ impl Masker {
 /// Check the findings' spans and merge overlapping ones: sorted,
 /// disjoint regions, each with the entity type of its longest finding.
 fn merge(text: &str, findings: &[Finding]) -> Result<Vec<(Range<usize>, EntityType)>> {
-    let mut items: Vec<(Range<usize>, EntityType)> = Vec::with_capacity(findings.len());
+    // (span, entity, length of the longest finding merged in)
+    let mut items: Vec<(Range<usize>, EntityType, usize)> = Vec::with_capacity(findings.len());
     for f in findings {
         let s = &f.span;
         if s.start >= s.end
@@ -638,33 +642,32 @@ fn merge(text: &str, findings: &[Finding]) -> Result<Vec<(Range<usize>, EntityTy
                 s.start, s.end
             )));
         }
-        items.push((s.clone(), f.entity));
+        items.push((s.clone(), f.entity, s.end - s.start));
     }
     // Longest first among equal starts, so the region's type is decided by
-    // a stable rule.
-    items.sort_by(|a, b| {
-        a.0.start
-            .cmp(&b.0.start)
-            .then((b.0.end - b.0.start).cmp(&(a.0.end - a.0.start)))
-    });
-    let mut out: Vec<(Range<usize>, EntityType, usize)> = Vec::with_capacity(items.len());
-    for (span, entity) in items {
-        match out.last_mut() {
-            Some((r, e, longest)) if span.start < r.end => {
-                let len = span.end - span.start;
-                if len > *longest {
-                    *longest = len;
-                    *e = entity;
-                }
-                r.end = r.end.max(span.end);
+    // a stable rule. (A detector's findings come sorted already.)
+    let key = |a: &(Range<usize>, EntityType, usize)| (a.0.start, std::cmp::Reverse(a.2));
+    if !items.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+        items.sort_by_key(key);
+    }
+    // Merge overlapping ones in place.
+    let mut kept = 0;
+    for k in 0..items.len() {
+        let (span, entity, len) = items[k].clone();
+        if kept > 0 && span.start < items[kept - 1].0.end {
+            let last = &mut items[kept - 1];
+            if len > last.2 {
+                last.2 = len;
+                last.1 = entity;
             }
-            _ => {
-                let len = span.end - span.start;
-                out.push((span, entity, len));
-            }
+            last.0.end = last.0.end.max(span.end);
+        } else {
+            items[kept] = (span, entity, len);
+            kept += 1;
         }
     }
-    Ok(out.into_iter().map(|(r, e, _)| (r, e)).collect())
+    items.truncate(kept);
+    Ok(items.into_iter().map(|(r, e, _)| (r, e)).collect())
 }
 
 #[cfg(test)]

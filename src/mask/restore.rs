@@ -70,45 +70,63 @@ pub struct Restored {
 }
 
 /// The field label an original is sealed under.
+#[cfg(test)]
 pub(crate) fn field_label(index: usize, entity: EntityType, start: usize, end: usize) -> String {
-    let mut out = String::with_capacity(48);
-    write_field_label(&mut out, index, entity, start, end);
-    out
+    String::from_utf8(
+        FieldLabel::new(index, entity, start, end)
+            .as_bytes()
+            .to_vec(),
+    )
+    .expect("ASCII")
 }
 
-/// [`field_label`] into a reused buffer (cleared first).
-pub(crate) fn write_field_label(
-    out: &mut String,
-    index: usize,
-    entity: EntityType,
-    start: usize,
-    end: usize,
-) {
-    /// Decimal digits of `n`, without leading zeros.
-    fn push_decimal(out: &mut String, mut n: usize) {
-        let mut buf = [0u8; 20];
-        let mut i = buf.len();
+/// The field label an original is sealed under, built on the stack:
+/// `chatvault/mask/{index}/{entity}/{start}-{end}` in ASCII decimal.
+pub(crate) struct FieldLabel {
+    buf: [u8; 96],
+    len: usize,
+}
+
+impl FieldLabel {
+    pub(crate) fn new(index: usize, entity: EntityType, start: usize, end: usize) -> FieldLabel {
+        let mut l = FieldLabel {
+            buf: [0; 96],
+            len: 0,
+        };
+        l.push(b"chatvault/mask/");
+        l.decimal(index);
+        l.push(b"/");
+        l.decimal(entity as usize);
+        l.push(b"/");
+        l.decimal(start);
+        l.push(b"-");
+        l.decimal(end);
+        l
+    }
+
+    fn push(&mut self, b: &[u8]) {
+        self.buf[self.len..self.len + b.len()].copy_from_slice(b);
+        self.len += b.len();
+    }
+
+    /// Decimal digits of `n`, without leading zeros (at most 20).
+    fn decimal(&mut self, mut n: usize) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
         loop {
             i -= 1;
-            buf[i] = b'0' + (n % 10) as u8;
+            digits[i] = b'0' + (n % 10) as u8;
             n /= 10;
             if n == 0 {
                 break;
             }
         }
-        for &d in &buf[i..] {
-            out.push(char::from(d));
-        }
+        self.push(&digits[i..]);
     }
-    out.clear();
-    out.push_str("chatvault/mask/");
-    push_decimal(out, index);
-    out.push('/');
-    push_decimal(out, entity as usize);
-    out.push('/');
-    push_decimal(out, start);
-    out.push('-');
-    push_decimal(out, end);
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
 }
 
 impl RestoreMap {
@@ -324,8 +342,11 @@ fn open_entry(
 ) -> Result<Zeroizing<String>> {
     let header = EnvelopeHeader::parse(&e.sealed)?;
     let sealer = keys.sealer(e.entity.class(), header.suite())?;
-    let field = field_label(index, e.entity, e.span.start, e.span.end);
-    let plain = sealer.open(&Context::new(at.tenant, at.record, &field), &e.sealed)?;
+    let field = FieldLabel::new(index, e.entity, e.span.start, e.span.end);
+    let plain = sealer.open(
+        &Context::new(at.tenant, at.record, field.as_bytes()),
+        &e.sealed,
+    )?;
     let text = std::str::from_utf8(&plain)
         .map_err(|_| Error::malformed(format!("restore entry {index}: original is not UTF-8")))?;
     Ok(Zeroizing::new(text.to_owned()))
