@@ -577,6 +577,12 @@ impl Masker {
                 "text longer than 4294967295 bytes",
             ));
         }
+        if findings.is_empty() {
+            return Ok(Masked {
+                text: text.to_owned(),
+                map: RestoreMap::default(),
+            });
+        }
         let regions = merge(text, findings)?;
         let mut sealers: [Option<Arc<Sealer>>; 5] = Default::default();
         let mut out = String::with_capacity(text.len() + 8 * regions.len());

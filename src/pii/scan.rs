@@ -384,15 +384,26 @@ impl<'a> Scanner<'a> {
             }
             j += 1;
         }
-        if let Some(end) = self.url_at(i, j) {
-            return end;
+        let len = j - i;
+        // Only short words can be a URL scheme or a WeChat word, and only
+        // words with a digit or right after a WeChat word need classifying.
+        if len <= 6 && !has_digit {
+            if (3..=5).contains(&len) {
+                if let Some(end) = self.url_at(i, j) {
+                    return end;
+                }
+            }
+            let tok = &self.b[i..j];
+            let jia_v = len == 1
+                && tok.eq_ignore_ascii_case(b"v")
+                && self.char_before(i) == Some('加');
+            if jia_v || is_wechat_word(tok) {
+                self.wechat_cue = Some(j);
+            }
         }
-        let tok = &self.b[i..j];
-        let jia_v = tok.eq_ignore_ascii_case(b"v") && self.char_before(i) == Some('加');
-        if is_wechat_word(tok) || jia_v {
-            self.wechat_cue = Some(j);
+        if has_digit || self.wechat_cue.is_some() {
+            self.classify_token(i, j, has_digit);
         }
-        self.classify_token(i, j, has_digit);
         j
     }
 
