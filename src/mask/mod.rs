@@ -236,22 +236,10 @@ pub fn normalize(entity: EntityType, value: &str) -> String {
     }
 }
 
+/// The ASCII digit a digit-like character stands for (the detector's
+/// reading: ASCII, full-width, Chinese numerals).
 fn digit_of(c: char) -> Option<char> {
-    Some(match c {
-        '0'..='9' => c,
-        '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-        '〇' | '零' => '0',
-        '一' | '幺' => '1',
-        '二' => '2',
-        '三' => '3',
-        '四' => '4',
-        '五' => '5',
-        '六' => '6',
-        '七' => '7',
-        '八' => '8',
-        '九' => '9',
-        _ => return None,
-    })
+    crate::pii::digit_value(c).map(|d| char::from(b'0' + d))
 }
 
 /// Which operator masks each entity type.

@@ -44,6 +44,8 @@ mod context;
 pub mod eval;
 mod scan;
 
+pub(crate) use scan::digit_value;
+
 use std::ops::Range;
 use std::sync::Arc;
 

@@ -78,7 +78,7 @@ struct Scanner<'a> {
 /// The value of a digit-like character: ASCII and full-width digits, and
 /// the Chinese numerals people write phone numbers with (幺 is the spoken
 /// "one" of phone numbers).
-fn digit_value(c: char) -> Option<u8> {
+pub(crate) fn digit_value(c: char) -> Option<u8> {
     Some(match c {
         '0'..='9' => c as u8 - b'0',
         '０'..='９' => (c as u32 - '０' as u32) as u8,
