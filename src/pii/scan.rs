@@ -394,9 +394,8 @@ impl<'a> Scanner<'a> {
                 }
             }
             let tok = &self.b[i..j];
-            let jia_v = len == 1
-                && tok.eq_ignore_ascii_case(b"v")
-                && self.char_before(i) == Some('加');
+            let jia_v =
+                len == 1 && tok.eq_ignore_ascii_case(b"v") && self.char_before(i) == Some('加');
             if jia_v || is_wechat_word(tok) {
                 self.wechat_cue = Some(j);
             }
