@@ -41,6 +41,7 @@ pub mod keys;
 pub mod mask;
 pub mod pii;
 mod rng;
+pub mod scan;
 pub mod seal;
 
 pub use error::{Error, ErrorKind, Result};
