@@ -23,7 +23,8 @@
 //! let mut dict = DictionaryBuilder::new();
 //! let contact = dict.category("off-platform contact")?;
 //! dict.add("微信", contact, false)?;
-//! dict.add("大麻", dict.category("drugs")?, false)?;
+//! let drugs = dict.category("drugs")?;
+//! dict.add("大麻", drugs, false)?;
 //! dict.allow("大麻烦");
 //! let mut policy = Policy::new(Action::Allow);
 //! policy.set(contact, Direction::AgentToCustomer, Action::Block);
