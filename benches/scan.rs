@@ -1,0 +1,2 @@
+//! Sensitive-word scanning throughput (placeholder; being written).
+fn main() {}
