@@ -42,7 +42,7 @@ use checks::{
 type Check = fn(&[u8]) -> bool;
 
 /// Every fuzz target and its check.
-const TARGETS: [(&str, Check); 9] = [
+const TARGETS: [(&str, Check); 11] = [
     ("envelope", checks::envelope),
     ("wrapped_secret", checks::wrapped_secret),
     ("grant", checks::grant),
@@ -52,6 +52,8 @@ const TARGETS: [(&str, Check); 9] = [
     ("versions", checks::versions),
     ("pii_detect", checks::pii_detect),
     ("restore_map", checks::restore_map),
+    ("scan_text", checks::scan_text),
+    ("scan_dict", checks::scan_dict),
 ];
 
 /// Corpus inputs that make chatvault panic today: each is a bug in `src/`,
@@ -176,6 +178,16 @@ fn corpus_pii_detect() {
 #[test]
 fn corpus_restore_map() {
     replay("restore_map");
+}
+
+#[test]
+fn corpus_scan_text() {
+    replay("scan_text");
+}
+
+#[test]
+fn corpus_scan_dict() {
+    replay("scan_dict");
 }
 
 // ---------------------------------------------------------------------------
@@ -915,6 +927,43 @@ fn restore_map_seeds(s: &mut Seeds) {
     s.add("restore_map", "bad-unsorted", unsorted);
 }
 
+fn scan_seeds(s: &mut Seeds) {
+    let texts = [
+        ("spaced", "加微 信"),
+        ("symbols", "加微*信吧"),
+        ("fullwidth", "加ｗｅｉｘｉｎ"),
+        ("leet", "加 w3ix1n"),
+        ("circled", "号码①②③④⑤⑥"),
+        ("traditional", "國家大事"),
+        ("mask", "你个口 交"),
+        ("both", "口交 微信 大麻"),
+    ];
+    for (name, t) in texts {
+        s.add("scan_text", format!("valid-{name}"), t.as_bytes());
+    }
+    for (name, t) in [
+        ("clean", "谢谢您的耐心等待"),
+        ("allowed", "真是大麻烦，前面路口交通拥堵"),
+        ("class", "first class service"),
+    ] {
+        s.add("scan_text", format!("bad-{name}"), t.as_bytes());
+    }
+    s.add("scan_text", "bad-not-utf8", b"\xe5\xbe".to_vec());
+    let dicts: [(&str, &str); 3] = [
+        ("plain", "# words\n微信\n大麻\nabc\n"),
+        ("tags", "冰毒 1\nfoo 0,4\n"),
+        ("mixed", "甲\n乙 2\n"),
+    ];
+    for (name, t) in dicts {
+        s.add("scan_dict", format!("valid-{name}"), t.as_bytes());
+    }
+    let long = format!("{}\n", "长".repeat(100));
+    for (name, t) in [("empty", ""), ("comments", "# only\n\n"), ("too-long", long.as_str())] {
+        s.add("scan_dict", format!("bad-{name}"), t.as_bytes());
+    }
+    s.add("scan_dict", "bad-not-utf8", b"\xff\n".to_vec());
+}
+
 fn seeds() -> Vec<Seed> {
     let mut s = Seeds::default();
     envelope_seeds(&mut s);
@@ -926,6 +975,7 @@ fn seeds() -> Vec<Seed> {
     versions_seeds(&mut s);
     pii_detect_seeds(&mut s);
     restore_map_seeds(&mut s);
+    scan_seeds(&mut s);
     s.0
 }
 
