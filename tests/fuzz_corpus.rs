@@ -958,7 +958,11 @@ fn scan_seeds(s: &mut Seeds) {
         s.add("scan_dict", format!("valid-{name}"), t.as_bytes());
     }
     let long = format!("{}\n", "长".repeat(100));
-    for (name, t) in [("empty", ""), ("comments", "# only\n\n"), ("too-long", long.as_str())] {
+    for (name, t) in [
+        ("empty", ""),
+        ("comments", "# only\n\n"),
+        ("too-long", long.as_str()),
+    ] {
         s.add("scan_dict", format!("bad-{name}"), t.as_bytes());
     }
     s.add("scan_dict", "bad-not-utf8", b"\xff\n".to_vec());

@@ -1623,7 +1623,7 @@ pub fn restore_map(data: &[u8]) -> bool {
 /// A scanner over a small dictionary with a word for each disguise, built
 /// once, with and without normalization.
 fn scan_fixtures() -> &'static (chatvault::scan::Scanner, chatvault::scan::Scanner) {
-    use chatvault::scan::{Action, Direction, DictionaryBuilder, Normalization, Policy};
+    use chatvault::scan::{Action, DictionaryBuilder, Direction, Normalization, Policy};
     static S: OnceLock<(chatvault::scan::Scanner, chatvault::scan::Scanner)> = OnceLock::new();
     S.get_or_init(|| {
         let mut d = DictionaryBuilder::new();
@@ -1651,17 +1651,33 @@ fn check_verdict(text: &str, v: &chatvault::scan::Verdict) {
     use chatvault::scan::Action;
     let mut end = 0;
     for m in &v.matches {
-        assert!(m.span.start < m.span.end && m.span.end <= text.len(), "{m:?}");
-        assert!(m.span.start >= end, "matches overlap or are out of order: {:?}", v.matches);
+        assert!(
+            m.span.start < m.span.end && m.span.end <= text.len(),
+            "{m:?}"
+        );
+        assert!(
+            m.span.start >= end,
+            "matches overlap or are out of order: {:?}",
+            v.matches
+        );
         assert!(text.is_char_boundary(m.span.start) && text.is_char_boundary(m.span.end));
         end = m.span.end;
     }
-    let strongest = v.matches.iter().map(|m| m.action).max().unwrap_or(Action::Allow);
+    let strongest = v
+        .matches
+        .iter()
+        .map(|m| m.action)
+        .max()
+        .unwrap_or(Action::Allow);
     assert_eq!(v.action, strongest);
     let any_mask = v.matches.iter().any(|m| m.action == Action::Mask);
     assert_eq!(v.masked.is_some(), any_mask);
     if let Some(masked) = &v.masked {
-        assert_eq!(masked.chars().count(), text.chars().count(), "masking keeps the length");
+        assert_eq!(
+            masked.chars().count(),
+            text.chars().count(),
+            "masking keeps the length"
+        );
     }
 }
 
@@ -1686,7 +1702,11 @@ pub fn scan_text(data: &[u8]) -> bool {
         let v = none.scan(text, dir).expect("under the size limit");
         check_verdict(text, &v);
         for m in &v.matches {
-            assert_eq!(&text[m.span.clone()], m.word, "unnormalized match is the word");
+            assert_eq!(
+                &text[m.span.clone()],
+                m.word,
+                "unnormalized match is the word"
+            );
         }
     }
     found
@@ -1704,36 +1724,58 @@ pub fn scan_text(data: &[u8]) -> bool {
 /// for every loaded word. Returns whether the plain load succeeded with at
 /// least one word.
 pub fn scan_dict(data: &[u8]) -> bool {
-    use chatvault::scan::{Action, Direction, DictionaryBuilder, Normalization, Policy};
+    use chatvault::scan::{Action, DictionaryBuilder, Direction, Normalization, Policy};
     let Ok(text) = std::str::from_utf8(data) else {
         return false;
     };
     let mut d = DictionaryBuilder::new();
     let c = d.category("x").expect("category");
-    let tags: Vec<_> = (0..5).map(|i| d.category(&format!("t{i}")).expect("category")).collect();
-    let before = d.build(Normalization::NONE, Policy::new(Action::Block)).expect("empty").len();
+    let tags: Vec<_> = (0..5)
+        .map(|i| d.category(&format!("t{i}")).expect("category"))
+        .collect();
+    let before = d
+        .build(Normalization::NONE, Policy::new(Action::Block))
+        .expect("empty")
+        .len();
     assert_eq!(before, 0);
     let plain = match d.load_plain(text, c) {
         Ok(n) => n,
         Err(e) => {
-            assert!(matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::Malformed), "{e}");
-            let s = d.build(Normalization::NONE, Policy::new(Action::Block)).expect("build");
+            assert!(
+                matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::Malformed),
+                "{e}"
+            );
+            let s = d
+                .build(Normalization::NONE, Policy::new(Action::Block))
+                .expect("build");
             assert_eq!(s.len(), 0, "a failed load added words");
             0
         }
     };
     let tagged = d.load_tags(text, |t| tags.get(t.parse::<usize>().ok()?).copied());
     if let Err(e) = &tagged {
-        assert!(matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::Malformed), "{e}");
+        assert!(
+            matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::Malformed),
+            "{e}"
+        );
     }
     for norm in [Normalization::NONE, Normalization::ALL] {
-        let s = d.build(norm, Policy::new(Action::Block)).expect("a loaded dictionary builds");
+        let s = d
+            .build(norm, Policy::new(Action::Block))
+            .expect("a loaded dictionary builds");
         let v = s.scan(text, Direction::AgentToCustomer).expect("scan");
         check_verdict(text, &v);
     }
     if plain > 0 {
-        let s = d.build(Normalization::NONE, Policy::new(Action::Block)).expect("build");
-        for w in text.lines().map(str::trim).filter(|w| !w.is_empty() && !w.starts_with('#')).take(50) {
+        let s = d
+            .build(Normalization::NONE, Policy::new(Action::Block))
+            .expect("build");
+        for w in text
+            .lines()
+            .map(str::trim)
+            .filter(|w| !w.is_empty() && !w.starts_with('#'))
+            .take(50)
+        {
             let v = s.scan(w, Direction::AgentToCustomer).expect("scan");
             assert!(!v.matches.is_empty(), "loaded word {w:?} not found alone");
         }
