@@ -99,6 +99,51 @@
 #define CHATVAULT_KEY_ID_LEN 32
 
 /**
+ * Every normalization flag.
+ */
+#define CHATVAULT_NORM_ALL 255
+
+/**
+ * Normalization flag: Unicode case folding.
+ */
+#define CHATVAULT_NORM_CASE_FOLD 1
+
+/**
+ * Normalization flag: leetspeak and look-alikes inside Latin words.
+ */
+#define CHATVAULT_NORM_LEET 32
+
+/**
+ * Normalization flag: letter styles (Ⓐ, 𝐀) to ASCII.
+ */
+#define CHATVAULT_NORM_LETTERS 16
+
+/**
+ * Normalization flag: number styles (①, ⑴, 一, 壹, superscripts) to digits.
+ */
+#define CHATVAULT_NORM_NUMBERS 8
+
+/**
+ * Normalization flag: repeated characters.
+ */
+#define CHATVAULT_NORM_REPEATS 128
+
+/**
+ * Normalization flag: characters inserted between a word's characters.
+ */
+#define CHATVAULT_NORM_SEPARATORS 64
+
+/**
+ * Normalization flag: traditional Chinese to simplified.
+ */
+#define CHATVAULT_NORM_TRADITIONAL 4
+
+/**
+ * Normalization flag: full-width forms to ASCII.
+ */
+#define CHATVAULT_NORM_WIDTH 2
+
+/**
  * The result of every fallible chatvault C function.
  *
  * Numbers are stable and grouped by module: 0 success, 100 general, 200
@@ -530,6 +575,69 @@ typedef uint32_t chatvault_mask_op;
 #endif // __cplusplus
 
 /**
+ * What to do with a message; functions take and return it as a
+ * `uint32_t`. Ordered by strength.
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_scan_action
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Nothing.
+     */
+    CHATVAULT_SCAN_ACTION_ALLOW = 0,
+    /**
+     * Replace the word with `*`s.
+     */
+    CHATVAULT_SCAN_ACTION_MASK = 1,
+    /**
+     * Tell a supervisor.
+     */
+    CHATVAULT_SCAN_ACTION_REPORT = 2,
+    /**
+     * The message must not be sent.
+     */
+    CHATVAULT_SCAN_ACTION_BLOCK = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_scan_action chatvault_scan_action;
+#else
+typedef uint32_t chatvault_scan_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Who writes to whom; functions take it as a `uint32_t`.
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_scan_direction
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * An agent writes to a customer.
+     */
+    CHATVAULT_SCAN_DIRECTION_AGENT_TO_CUSTOMER = 1,
+    /**
+     * A customer writes to an agent.
+     */
+    CHATVAULT_SCAN_DIRECTION_CUSTOMER_TO_AGENT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_scan_direction chatvault_scan_direction;
+#else
+typedef uint32_t chatvault_scan_direction;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An opened agent "restore key" grant: reveals customer identifier fields
  * of its classes, while valid. Created by `chatvault_agent_grant_open`;
  * freed with `chatvault_agent_grant_free`.
@@ -636,6 +744,39 @@ typedef struct chatvault_masker chatvault_masker;
 typedef struct chatvault_master_key chatvault_master_key;
 
 /**
+ * A dictionary being built: categories, words, allow-list. Created by
+ * `chatvault_scan_dict_new`; freed with `chatvault_scan_dict_free`.
+ *
+ * Thread safety: mutable; one thread at a time.
+ */
+typedef struct chatvault_scan_dict chatvault_scan_dict;
+
+/**
+ * The action for each category and direction. Created by
+ * `chatvault_scan_policy_new`; freed with `chatvault_scan_policy_free`.
+ *
+ * Thread safety: mutable; one thread at a time.
+ */
+typedef struct chatvault_scan_policy chatvault_scan_policy;
+
+/**
+ * A message's verdict: its strongest action, every match, and the masked
+ * text. From `chatvault_scanner_scan`; freed with
+ * `chatvault_scan_verdict_free`.
+ *
+ * Thread safety: immutable; may be read from several threads at once.
+ */
+typedef struct chatvault_scan_verdict chatvault_scan_verdict;
+
+/**
+ * A compiled dictionary and policy. Created by `chatvault_scan_dict_build`;
+ * freed with `chatvault_scanner_free`.
+ *
+ * Thread safety: immutable; scan from any number of threads at once.
+ */
+typedef struct chatvault_scanner chatvault_scanner;
+
+/**
  * A sealer: encrypts and decrypts fields under one data key, one key
  * version and one suite. Obtained from `chatvault_data_key_sealer`; freed
  * with `chatvault_sealer_free`. Build one per key and reuse it: creating it
@@ -646,6 +787,16 @@ typedef struct chatvault_master_key chatvault_master_key;
  * thread uses it.
  */
 typedef struct chatvault_sealer chatvault_sealer;
+
+/**
+ * A scanner that can be replaced while other threads scan with it.
+ * Created by `chatvault_shared_scanner_new`; freed with
+ * `chatvault_shared_scanner_free`.
+ *
+ * Thread safety: scan and replace from any threads at once; each scan uses
+ * the scanner current when it starts.
+ */
+typedef struct chatvault_shared_scanner chatvault_shared_scanner;
 
 /**
  * Follows one conversation's messages from one sender and also finds
@@ -798,6 +949,39 @@ typedef struct chatvault_rotation {
      */
     size_t rewrapped;
 } chatvault_rotation;
+
+/**
+ * One dictionary word found in a message.
+ *
+ * Thread safety: a plain value; `word` points into the verdict it was read
+ * from and is valid until that is freed.
+ */
+typedef struct chatvault_scan_match {
+    /**
+     * The category number.
+     */
+    uint8_t category;
+    /**
+     * The `chatvault_scan_action` for it in the scanned direction.
+     */
+    uint32_t action;
+    /**
+     * Start of the match in the original text (byte offset).
+     */
+    size_t start;
+    /**
+     * End of the match (byte offset, exclusive).
+     */
+    size_t end;
+    /**
+     * The dictionary word as it was added (UTF-8, not NUL-terminated).
+     */
+    const uint8_t *word;
+    /**
+     * Length of `word` in bytes.
+     */
+    size_t word_len;
+} chatvault_scan_match;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1833,6 +2017,193 @@ chatvault_result chatvault_result_message(uint32_t code,
                                           size_t *written);
 
 /**
+ * Add `word` (UTF-8) in `category` (a number from
+ * `chatvault_scan_dict_category`); with `whole_word`, a match must not
+ * touch an ASCII letter or digit on either side.
+ *
+ * Thread safety: not concurrently on one dictionary.
+ */
+chatvault_result chatvault_scan_dict_add(struct chatvault_scan_dict *dict,
+                                         const uint8_t *word,
+                                         size_t word_len,
+                                         uint8_t category,
+                                         bool whole_word);
+
+/**
+ * Allow `word` (UTF-8): a match inside an occurrence of it is not
+ * reported.
+ *
+ * Thread safety: not concurrently on one dictionary.
+ */
+chatvault_result chatvault_scan_dict_allow(struct chatvault_scan_dict *dict,
+                                           const uint8_t *word,
+                                           size_t word_len);
+
+/**
+ * Compile the dictionary into a scanner with the normalization `flags`
+ * (CHATVAULT_NORM_*, CHATVAULT_NORM_ALL for all) and `policy` (copied).
+ * The dictionary stays usable.
+ *
+ * On success `*out` receives a scanner the caller owns and must free with
+ * `chatvault_scanner_free`.
+ *
+ * Thread safety: not concurrently with changes to the dictionary.
+ */
+chatvault_result chatvault_scan_dict_build(const struct chatvault_scan_dict *dict,
+                                           uint32_t flags,
+                                           const struct chatvault_scan_policy *policy,
+                                           const struct chatvault_scanner **out);
+
+/**
+ * The number of the category named `name` (UTF-8), created if new (at
+ * most 64 per dictionary), into `*out`.
+ *
+ * Thread safety: not concurrently on one dictionary.
+ */
+chatvault_result chatvault_scan_dict_category(struct chatvault_scan_dict *dict,
+                                              const uint8_t *name,
+                                              size_t name_len,
+                                              uint8_t *out);
+
+/**
+ * Free a dictionary. Calling with NULL is fine; must not be called twice.
+ *
+ * Thread safety: must not race with any other use of it.
+ */
+void chatvault_scan_dict_free(struct chatvault_scan_dict *dict);
+
+/**
+ * Add every line of the UTF-8 `text` (one word per line, `#` comments) in
+ * `category`; the number added goes to `*count` (may be NULL). A line too
+ * long: CHATVAULT_RESULT_INVALID_ARGUMENT naming it, and nothing is added.
+ *
+ * Thread safety: not concurrently on one dictionary.
+ */
+chatvault_result chatvault_scan_dict_load_plain(struct chatvault_scan_dict *dict,
+                                                const uint8_t *text,
+                                                size_t text_len,
+                                                uint8_t category,
+                                                size_t *count);
+
+/**
+ * Add words in the tags format (`word TAG[,TAG]` per line) from the UTF-8
+ * `text`; each tag names a category, created if new. The number added goes
+ * to `*count` (may be NULL). A malformed line: CHATVAULT_RESULT_MALFORMED
+ * naming it, and nothing is added.
+ *
+ * Thread safety: not concurrently on one dictionary.
+ */
+chatvault_result chatvault_scan_dict_load_tags(struct chatvault_scan_dict *dict,
+                                               const uint8_t *text,
+                                               size_t text_len,
+                                               size_t *count);
+
+/**
+ * An empty dictionary.
+ *
+ * On success `*out` receives a dictionary the caller owns and must free
+ * with `chatvault_scan_dict_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_scan_dict_new(struct chatvault_scan_dict **out);
+
+/**
+ * Free a policy. Calling with NULL is fine; must not be called twice.
+ *
+ * Thread safety: must not race with any other use of it.
+ */
+void chatvault_scan_policy_free(struct chatvault_scan_policy *policy);
+
+/**
+ * A policy giving `default_action` (a `chatvault_scan_action`) to every
+ * category and direction.
+ *
+ * On success `*out` receives a policy the caller owns and must free with
+ * `chatvault_scan_policy_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_scan_policy_new(uint32_t default_action,
+                                           struct chatvault_scan_policy **out);
+
+/**
+ * Use `action` for `category` (0-63) in `direction`.
+ *
+ * Thread safety: not concurrently on one policy.
+ */
+chatvault_result chatvault_scan_policy_set(struct chatvault_scan_policy *policy,
+                                           uint8_t category,
+                                           uint32_t direction,
+                                           uint32_t action);
+
+/**
+ * The verdict's action (a `chatvault_scan_action`; ALLOW for NULL).
+ *
+ * Thread safety: may be called concurrently.
+ */
+uint32_t chatvault_scan_verdict_action(const struct chatvault_scan_verdict *verdict);
+
+/**
+ * Free a verdict. Calling with NULL is fine; must not be called twice.
+ *
+ * Thread safety: must not race with readers of it.
+ */
+void chatvault_scan_verdict_free(struct chatvault_scan_verdict *verdict);
+
+/**
+ * Copy match `index` into `*out`; an index past the end is
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_scan_verdict_get(const struct chatvault_scan_verdict *verdict,
+                                            size_t index,
+                                            struct chatvault_scan_match *out);
+
+/**
+ * Number of matches (0 for NULL).
+ *
+ * Thread safety: may be called concurrently.
+ */
+size_t chatvault_scan_verdict_len(const struct chatvault_scan_verdict *verdict);
+
+/**
+ * The message with every MASK match replaced by `*`s, into `*out` (owned
+ * by the caller, freed with `chatvault_bytes_free`); `*out` is set to NULL
+ * when nothing is masked.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_scan_verdict_masked(const struct chatvault_scan_verdict *verdict,
+                                               struct chatvault_bytes **out);
+
+/**
+ * Release the caller's reference to a scanner. Calling with NULL is fine;
+ * must not be called twice.
+ *
+ * Thread safety: may be called from any thread once no call on this handle
+ * is running.
+ */
+void chatvault_scanner_free(const struct chatvault_scanner *scanner);
+
+/**
+ * Scan the UTF-8 `text` written in `direction` (a
+ * `chatvault_scan_direction`). Invalid UTF-8: CHATVAULT_RESULT_UTF8; over
+ * 16 MiB: CHATVAULT_RESULT_TOO_LARGE.
+ *
+ * On success `*out` receives a verdict the caller owns and must free with
+ * `chatvault_scan_verdict_free`.
+ *
+ * Thread safety: may be called concurrently on one scanner.
+ */
+chatvault_result chatvault_scanner_scan(const struct chatvault_scanner *scanner,
+                                        const uint8_t *text,
+                                        size_t text_len,
+                                        uint32_t direction,
+                                        struct chatvault_scan_verdict **out);
+
+/**
  * Release the caller's reference to a sealer.
  *
  * Calling with NULL is fine. Must not be called twice for the same handle.
@@ -1915,6 +2286,47 @@ chatvault_result chatvault_sealer_seal(const struct chatvault_sealer *sealer,
  */
 chatvault_result chatvault_sealer_suite(const struct chatvault_sealer *sealer,
                                         uint32_t *out);
+
+/**
+ * Release the caller's reference to a shared scanner. Calling with NULL is
+ * fine; must not be called twice.
+ *
+ * Thread safety: may be called from any thread once no call on this handle
+ * is running.
+ */
+void chatvault_shared_scanner_free(const struct chatvault_shared_scanner *shared);
+
+/**
+ * Share `scanner` (the caller keeps its own reference and frees it as
+ * usual).
+ *
+ * On success `*out` receives a shared scanner the caller owns and must
+ * free with `chatvault_shared_scanner_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_shared_scanner_new(const struct chatvault_scanner *scanner,
+                                              const struct chatvault_shared_scanner **out);
+
+/**
+ * Put `scanner` in use for every scan that starts from now on (a reload;
+ * build it first, off the hot path).
+ *
+ * Thread safety: may be called concurrently with scans.
+ */
+chatvault_result chatvault_shared_scanner_replace(const struct chatvault_shared_scanner *shared,
+                                                  const struct chatvault_scanner *scanner);
+
+/**
+ * Scan with the scanner in use now; as `chatvault_scanner_scan`.
+ *
+ * Thread safety: may be called concurrently, also with replacements.
+ */
+chatvault_result chatvault_shared_scanner_scan(const struct chatvault_shared_scanner *shared,
+                                               const uint8_t *text,
+                                               size_t text_len,
+                                               uint32_t direction,
+                                               struct chatvault_scan_verdict **out);
 
 /**
  * Free a stream detector. Calling with NULL is fine; must not be called

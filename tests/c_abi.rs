@@ -208,6 +208,11 @@ fn c_pii() {
 }
 
 #[test]
+fn c_scan() {
+    c_test("test_scan");
+}
+
+#[test]
 fn every_c_program_is_run() {
     // A new tests/c/*.c file must get its own #[test] above.
     let mut names: Vec<String> = std::fs::read_dir(root().join("tests/c"))

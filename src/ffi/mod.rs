@@ -25,5 +25,6 @@ mod grant;
 mod handle;
 mod keys;
 mod pii;
+mod scan;
 mod seal;
 pub(crate) mod sys;

@@ -86,6 +86,16 @@ impl CategoryId {
     pub fn index(self) -> u8 {
         self.0
     }
+
+    /// The category numbered `n` (for callers that keep numbers, such as
+    /// the C ABI); a dictionary rejects numbers it has not created.
+    pub fn from_index(n: u8) -> Result<CategoryId> {
+        if (n as usize) < MAX_CATEGORIES {
+            Ok(CategoryId(n))
+        } else {
+            Err(Error::invalid(format!("category {n} is over 63")))
+        }
+    }
 }
 
 /// The action for each category and direction; categories not set get the
@@ -300,6 +310,37 @@ impl DictionaryBuilder {
         self.allow.len() - before
     }
 
+    /// [`load_plain`](Self::load_plain) from a UTF-8 file.
+    pub fn load_plain_file(
+        &mut self,
+        path: impl AsRef<std::path::Path>,
+        category: CategoryId,
+    ) -> Result<usize> {
+        let text = read_utf8(path.as_ref())?;
+        self.load_plain(&text, category)
+    }
+
+    /// [`load_tags`](Self::load_tags) from a UTF-8 file.
+    pub fn load_tags_file(
+        &mut self,
+        path: impl AsRef<std::path::Path>,
+        tag: impl Fn(&str) -> Option<CategoryId>,
+    ) -> Result<usize> {
+        let text = read_utf8(path.as_ref())?;
+        self.load_tags(&text, tag)
+    }
+
+    /// [`load_allow`](Self::load_allow) from a UTF-8 file.
+    pub fn load_allow_file(&mut self, path: impl AsRef<std::path::Path>) -> Result<usize> {
+        let text = read_utf8(path.as_ref())?;
+        Ok(self.load_allow(&text))
+    }
+
+    /// The categories created so far, in number order.
+    pub fn categories(&self) -> &[String] {
+        &self.categories
+    }
+
     /// Compile the dictionary with `normalization` and `policy`. Words are
     /// normalized the same way as scanned text; words that normalize to the
     /// same text are merged (their categories combined).
@@ -355,6 +396,22 @@ impl DictionaryBuilder {
             policy,
         })
     }
+}
+
+/// A whole file as UTF-8 text.
+fn read_utf8(path: &std::path::Path) -> Result<String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::new(ErrorKind::Io, format!("{}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::Utf8,
+            format!(
+                "{}: invalid UTF-8 at byte {}",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
 }
 
 fn line_error(n: usize, e: Error) -> Error {
@@ -539,8 +596,13 @@ pub struct SharedScanner {
 impl SharedScanner {
     /// Share `scanner`.
     pub fn new(scanner: Scanner) -> SharedScanner {
+        SharedScanner::from_arc(Arc::new(scanner))
+    }
+
+    /// Share a scanner that is already shared elsewhere.
+    pub fn from_arc(scanner: Arc<Scanner>) -> SharedScanner {
         SharedScanner {
-            current: RwLock::new(Arc::new(scanner)),
+            current: RwLock::new(scanner),
         }
     }
 
@@ -559,7 +621,11 @@ impl SharedScanner {
 
     /// Put `scanner` in use for every scan that starts from now on.
     pub fn replace(&self, scanner: Scanner) -> Result<()> {
-        let new = Arc::new(scanner);
+        self.replace_arc(Arc::new(scanner))
+    }
+
+    /// [`replace`](Self::replace) with a scanner shared elsewhere.
+    pub fn replace_arc(&self, new: Arc<Scanner>) -> Result<()> {
         let mut slot = self
             .current
             .write()
