@@ -494,8 +494,11 @@ impl Scanner {
                 ),
             ));
         }
-        let norm = normalize::normalize(text, &self.normalization);
-        let hay = norm.text.as_bytes();
+        // With every step off the text is its own normalized form: no copy,
+        // no map.
+        let norm = (self.normalization != Normalization::NONE)
+            .then(|| normalize::normalize(text, &self.normalization));
+        let hay = norm.as_ref().map_or(text.as_bytes(), |n| n.text.as_bytes());
         let mut matches = Vec::new();
         let mut action = Action::Allow;
         let mut mask_spans = Vec::new();
@@ -517,7 +520,7 @@ impl Scanner {
                 .map(|c| (CategoryId(c), self.policy.action(CategoryId(c), direction)))
                 .max_by_key(|(c, a)| (*a, std::cmp::Reverse(*c)))
                 .expect("every word has a category");
-            let span = norm.original(s, e);
+            let span = norm.as_ref().map_or(s..e, |n| n.original(s, e));
             if act == Action::Mask {
                 mask_spans.push(span.clone());
             }
