@@ -229,6 +229,7 @@ fn every_c_program_is_run() {
             "test_grants",
             "test_keys",
             "test_pii",
+            "test_scan",
             "test_seal"
         ]
     );
