@@ -221,6 +221,28 @@ fn leet(c: char) -> Option<char> {
     })
 }
 
+/// Whether `c` may be a key of the traditional-to-simplified table: a
+/// bitmap over the Basic Multilingual Plane, built on first use, spares
+/// the binary search for the great majority of characters.
+fn maybe_traditional(c: char) -> bool {
+    static KEYS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let n = c as u32;
+    if n >= 0x1_0000 {
+        return true;
+    }
+    let bits = KEYS.get_or_init(|| {
+        let mut bits = vec![0u64; 1024];
+        for &(t, _) in super::t2s::T2S {
+            let t = t as u32;
+            if t < 0x1_0000 {
+                bits[(t >> 6) as usize] |= 1 << (t & 63);
+            }
+        }
+        bits
+    });
+    bits[(n >> 6) as usize] & (1 << (n & 63)) != 0
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
@@ -228,6 +250,11 @@ fn is_cjk(c: char) -> bool {
 /// One character after the character-level steps (everything but
 /// separators, leet and repeats, which need neighbours).
 fn fold(c: char, n: &Normalization, out: &mut dyn FnMut(char)) {
+    if c.is_ascii() {
+        // No width, style, numeral or script step applies to ASCII.
+        out(if n.case_fold { c.to_ascii_lowercase() } else { c });
+        return;
+    }
     let mut c = c;
     if n.width {
         c = match c as u32 {
@@ -249,7 +276,7 @@ fn fold(c: char, n: &Normalization, out: &mut dyn FnMut(char)) {
             return;
         }
     }
-    if n.traditional {
+    if n.traditional && maybe_traditional(c) {
         if let Some(s) = super::t2s::to_simplified(c) {
             c = s;
         }
