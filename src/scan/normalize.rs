@@ -252,7 +252,11 @@ fn is_cjk(c: char) -> bool {
 fn fold(c: char, n: &Normalization, out: &mut dyn FnMut(char)) {
     if c.is_ascii() {
         // No width, style, numeral or script step applies to ASCII.
-        out(if n.case_fold { c.to_ascii_lowercase() } else { c });
+        out(if n.case_fold {
+            c.to_ascii_lowercase()
+        } else {
+            c
+        });
         return;
     }
     let mut c = c;
