@@ -45,7 +45,8 @@ mod t2s;
 use std::ops::Range;
 use std::sync::{Arc, RwLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder};
 
 pub use normalize::Normalization;
 
@@ -370,11 +371,16 @@ impl DictionaryBuilder {
                 }
             }
         }
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&patterns)
-            .map_err(|e| Error::invalid(format!("dictionary does not compile: {e}")))?;
+        let ac = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                CharwiseDoubleArrayAhoCorasickBuilder::new()
+                    .match_kind(daachorse::MatchKind::LeftmostLongest)
+                    .build::<_, _, u32>(&patterns)
+                    .map_err(|e| Error::invalid(format!("dictionary does not compile: {e}")))?,
+            )
+        };
         let allow: Vec<String> = self
             .allow
             .iter()
@@ -453,9 +459,9 @@ pub struct Verdict {
 
 /// A compiled, immutable dictionary and policy. `Send + Sync`; share it
 /// (see [`SharedScanner`] for replacing it while in use).
-#[derive(Debug)]
 pub struct Scanner {
-    ac: AhoCorasick,
+    /// The words, as a charwise double-array automaton (None when empty).
+    ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
     patterns: Vec<Pattern>,
     allow_ac: AhoCorasick,
     allow_max: usize,
@@ -466,6 +472,16 @@ pub struct Scanner {
 
 /// Largest message [`Scanner::scan`] accepts: 16 MiB.
 pub const MAX_MESSAGE: usize = 16 << 20;
+
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field("words", &self.patterns.len())
+            .field("categories", &self.categories)
+            .field("normalization", &self.normalization)
+            .finish()
+    }
+}
 
 impl Scanner {
     /// The name of a category.
@@ -502,8 +518,10 @@ impl Scanner {
         let mut matches = Vec::new();
         let mut action = Action::Allow;
         let mut mask_spans = Vec::new();
-        for m in self.ac.find_iter(hay) {
-            let p = &self.patterns[m.pattern().as_usize()];
+        let hay_str = norm.as_ref().map_or(text, |n| n.text.as_str());
+        let found = self.ac.iter().flat_map(|ac| ac.leftmost_find_iter(hay_str));
+        for m in found {
+            let p = &self.patterns[m.value() as usize];
             let (s, e) = (m.start(), m.end());
             if p.whole_word
                 && ((s > 0 && hay[s - 1].is_ascii_alphanumeric())
