@@ -98,11 +98,12 @@ impl Normalized {
     }
 
     fn push(&mut self, c: char, from: Range<u32>) {
-        let before = self.text.len();
+        let len = c.len_utf8();
         self.text.push(c);
-        for _ in before..self.text.len() {
+        for _ in 1..len {
             self.map.push(from.clone());
         }
+        self.map.push(from);
     }
 
     fn last_char(&self) -> Option<char> {
@@ -120,6 +121,7 @@ fn zero_width(c: char) -> bool {
 
 /// A character that can be inserted between the characters of a word:
 /// white space, punctuation and symbols (ASCII and CJK).
+#[inline]
 fn separator(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_whitespace() || c.is_ascii_punctuation();
@@ -355,7 +357,8 @@ pub(crate) fn normalize(text: &str, n: &Normalization) -> Normalized {
             k += 1;
             continue;
         }
-        if n.repeats && c.is_ascii_alphabetic() {
+        let next_same = |d: usize| chars.get(k + d).is_some_and(|(x, _)| *x == chars[k].0);
+        if n.repeats && c.is_ascii_alphabetic() && next_same(1) && next_same(2) {
             // Three or more of one letter count once; two stay (book, good).
             let r = chars[k..]
                 .iter()
@@ -397,12 +400,13 @@ fn run(chars: &[(char, Range<u32>)], k: usize, is: impl Fn(char) -> bool) -> (us
 
 /// Length of the ASCII alphanumeric word that ends `chars` (`from_end`) or
 /// starts it.
+/// (Counted up to 2: that is all the caller asks.)
 fn word_len(chars: &[(char, Range<u32>)], from_end: bool) -> usize {
-    let is = |c: &(char, Range<u32>)| c.0.is_ascii_alphanumeric();
+    let is = |c: &&(char, Range<u32>)| c.0.is_ascii_alphanumeric();
     if from_end {
-        chars.iter().rev().take_while(|c| is(c)).count()
+        chars.iter().rev().take(2).take_while(is).count()
     } else {
-        chars.iter().take_while(|c| is(c)).count()
+        chars.iter().take(2).take_while(is).count()
     }
 }
 
