@@ -223,26 +223,40 @@ fn leet(c: char) -> Option<char> {
     })
 }
 
-/// Whether `c` may be a key of the traditional-to-simplified table: a
-/// bitmap over the Basic Multilingual Plane, built on first use, spares
-/// the binary search for the great majority of characters.
-fn maybe_traditional(c: char) -> bool {
-    static KEYS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+/// The decimal digits of a number-style value (at most 20).
+fn push_number(v: u32, out: &mut dyn FnMut(char)) {
+    if v >= 10 {
+        out(char::from(b'0' + (v / 10) as u8));
+    }
+    out(char::from(b'0' + (v % 10) as u8));
+}
+
+/// The simplified form of `c` (itself when it has none), through a
+/// direct table over the Basic Multilingual Plane built on first use from
+/// the OpenCC table, so a character costs one lookup, not a binary search.
+fn simplified(c: char) -> char {
+    /// 0: no mapping; u16::MAX: look in the table (the target is outside
+    /// the Basic Multilingual Plane); otherwise the target.
+    static DIRECT: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
     let n = c as u32;
     if n >= 0x1_0000 {
-        return true;
+        return super::t2s::to_simplified(c).unwrap_or(c);
     }
-    let bits = KEYS.get_or_init(|| {
-        let mut bits = vec![0u64; 1024];
-        for &(t, _) in super::t2s::T2S {
-            let t = t as u32;
-            if t < 0x1_0000 {
-                bits[(t >> 6) as usize] |= 1 << (t & 63);
+    let table = DIRECT.get_or_init(|| {
+        let mut t = vec![0u16; 0x1_0000];
+        for &(from, to) in super::t2s::T2S {
+            let (from, to) = (from as u32, to as u32);
+            if from < 0x1_0000 {
+                t[from as usize] = if to < 0xFFFF { to as u16 } else { u16::MAX };
             }
         }
-        bits
+        t
     });
-    bits[(n >> 6) as usize] & (1 << (n & 63)) != 0
+    match table[n as usize] {
+        0 => c,
+        u16::MAX => super::t2s::to_simplified(c).unwrap_or(c),
+        v => char::from_u32(u32::from(v)).unwrap_or(c),
+    }
 }
 
 fn is_cjk(c: char) -> bool {
@@ -261,6 +275,18 @@ fn fold(c: char, n: &Normalization, out: &mut dyn FnMut(char)) {
         });
         return;
     }
+    if is_cjk(c) {
+        // Ideographs: only numerals and the script table apply (no case,
+        // width or letter styles).
+        if n.numbers {
+            if let Some(v) = number_style(c) {
+                push_number(v, out);
+                return;
+            }
+        }
+        out(if n.traditional { simplified(c) } else { c });
+        return;
+    }
     let mut c = c;
     if n.width {
         c = match c as u32 {
@@ -276,16 +302,12 @@ fn fold(c: char, n: &Normalization, out: &mut dyn FnMut(char)) {
     }
     if n.numbers {
         if let Some(v) = number_style(c) {
-            for d in v.to_string().chars() {
-                out(d);
-            }
+            push_number(v, out);
             return;
         }
     }
-    if n.traditional && maybe_traditional(c) {
-        if let Some(s) = super::t2s::to_simplified(c) {
-            c = s;
-        }
+    if n.traditional {
+        c = simplified(c);
     }
     if n.case_fold && !c.is_ascii_lowercase() && c.is_uppercase() {
         for l in c.to_lowercase() {
@@ -460,6 +482,17 @@ mod tests {
         }
         let at = n.text.find("微信").unwrap();
         assert_eq!(&text[n.original(at, at + "微信".len())], "微 信");
+    }
+
+    #[test]
+    fn direct_script_table_agrees_with_the_opencc_table() {
+        for c in (0..0x3_0000u32).filter_map(char::from_u32) {
+            assert_eq!(
+                simplified(c),
+                super::super::t2s::to_simplified(c).unwrap_or(c),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]
