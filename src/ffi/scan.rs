@@ -227,22 +227,7 @@ pub extern "C" fn chatvault_scan_dict_load_tags(
 ) -> chatvault_result {
     ffi_panic_boundary! {
         let text = input_str(text, text_len, "text")?;
-        let d = try_mut(dict, "dict")?;
-        // Create the tags' categories first (on a copy, so a failure
-        // changes nothing), then load against them.
-        let mut next = d.clone();
-        let mut tags: Vec<(String, CategoryId)> = Vec::new();
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-            if let Some((_, t)) = line.rsplit_once(char::is_whitespace) {
-                for tag in t.split(',').map(str::trim) {
-                    if !tag.is_empty() && !tags.iter().any(|(n, _)| n == tag) {
-                        tags.push((tag.to_owned(), next.category(tag)?));
-                    }
-                }
-            }
-        }
-        let n = next.load_tags(text, |t| tags.iter().find(|(n, _)| n == t).map(|(_, c)| *c))?;
-        *d = next;
+        let n = try_mut(dict, "dict")?.load_tags_named(text)?;
         if !count.is_null() {
             out_ptr(count, "count")?.write(n);
         }
@@ -438,12 +423,23 @@ pub extern "C" fn chatvault_scanner_scan(
 ) -> chatvault_result {
     ffi_panic_boundary! {
         let s = try_ref(scanner, "scanner")?;
-        let text = input_str(text, text_len, "text")?;
-        let dir = direction_from(direction)?;
-        let out = out_ptr(out, "out")?;
-        out.write(box_into_ptr(s.scan(text, dir)?));
-        Ok(())
+        scan_into(|t, d| s.scan(t, d), text, text_len, direction, out)
     }
+}
+
+/// The checks and output of both scan functions around `scan`.
+fn scan_into(
+    scan: impl FnOnce(&str, Direction) -> crate::Result<Verdict>,
+    text: *const u8,
+    text_len: usize,
+    direction: u32,
+    out: *mut *mut chatvault_scan_verdict,
+) -> Result<(), FfiError> {
+    let text = input_str(text, text_len, "text")?;
+    let dir = direction_from(direction)?;
+    let out = out_ptr(out, "out")?;
+    out.write(box_into_ptr(scan(text, dir)?));
+    Ok(())
 }
 
 /// Release the caller's reference to a scanner. Calling with NULL is fine;
@@ -605,11 +601,7 @@ pub extern "C" fn chatvault_shared_scanner_scan(
 ) -> chatvault_result {
     ffi_panic_boundary! {
         let sh = try_ref(shared, "shared")?;
-        let text = input_str(text, text_len, "text")?;
-        let dir = direction_from(direction)?;
-        let out = out_ptr(out, "out")?;
-        out.write(box_into_ptr(sh.scan(text, dir)?));
-        Ok(())
+        scan_into(|t, d| sh.scan(t, d), text, text_len, direction, out)
     }
 }
 

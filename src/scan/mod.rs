@@ -255,37 +255,41 @@ impl DictionaryBuilder {
         text: &str,
         tag: impl Fn(&str) -> Option<CategoryId>,
     ) -> Result<usize> {
-        let mut new = Vec::new();
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (word, tags) = line.rsplit_once(char::is_whitespace).ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Malformed,
-                    format!("line {}: expected `word TAG[,TAG]`", n + 1),
-                )
-            })?;
-            let w = check_word(word).map_err(|e| line_error(n, e))?;
-            let mut categories = 0u64;
-            for t in tags.split(',') {
-                let c = tag(t.trim()).ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::Malformed,
-                        format!("line {}: unknown tag {t:?}", n + 1),
-                    )
-                })?;
-                self.check_category(c)?;
-                categories |= 1 << c.0;
-            }
-            new.push(Entry {
-                word: w.to_owned(),
-                categories,
-                whole_word: w.bytes().all(|b| b.is_ascii_alphanumeric()),
-            });
-        }
+        let known = self.categories.len();
+        let new = parse_tags(text, |t| match tag(t) {
+            Some(c) if (c.0 as usize) < known => Ok(c),
+            Some(_) => Err(Error::invalid("unknown category")),
+            None => Err(Error::new(
+                ErrorKind::Malformed,
+                format!("unknown tag {t:?}"),
+            )),
+        })?;
         let count = new.len();
+        self.entries.extend(new);
+        Ok(count)
+    }
+
+    /// Like [`load_tags`](Self::load_tags), each tag naming its category,
+    /// created if new (`冰毒 drugs,illegal`). On error nothing is added,
+    /// categories included.
+    pub fn load_tags_named(&mut self, text: &str) -> Result<usize> {
+        let mut categories = self.categories.clone();
+        let new = parse_tags(text, |t| {
+            let i = match categories.iter().position(|c| c == t) {
+                Some(i) => i,
+                None if t.is_empty() => return Err(Error::invalid("empty tag")),
+                None if categories.len() == MAX_CATEGORIES => {
+                    return Err(Error::invalid("a dictionary has at most 64 categories"))
+                }
+                None => {
+                    categories.push(t.to_owned());
+                    categories.len() - 1
+                }
+            };
+            Ok(CategoryId(i as u8))
+        })?;
+        let count = new.len();
+        self.categories = categories;
         self.entries.extend(new);
         Ok(count)
     }
@@ -402,6 +406,36 @@ impl DictionaryBuilder {
             policy,
         })
     }
+}
+
+/// The entries of a tags-format text (`word TAG[,TAG]` per line), each tag
+/// turned into a category by `tag`; an error names its line.
+fn parse_tags(text: &str, mut tag: impl FnMut(&str) -> Result<CategoryId>) -> Result<Vec<Entry>> {
+    let mut new = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (word, tags) = line.rsplit_once(char::is_whitespace).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Malformed,
+                format!("line {}: expected `word TAG[,TAG]`", n + 1),
+            )
+        })?;
+        let w = check_word(word).map_err(|e| line_error(n, e))?;
+        let mut categories = 0u64;
+        for t in tags.split(',') {
+            let c = tag(t.trim()).map_err(|e| line_error(n, e))?;
+            categories |= 1 << c.0;
+        }
+        new.push(Entry {
+            word: w.to_owned(),
+            categories,
+            whole_word: w.bytes().all(|b| b.is_ascii_alphanumeric()),
+        });
+    }
+    Ok(new)
 }
 
 /// A whole file as UTF-8 text.
@@ -747,6 +781,28 @@ mod tests {
             .build(Normalization::ALL, Policy::new(Action::Block))
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn named_tags_create_categories_all_or_nothing() {
+        let mut d = DictionaryBuilder::new();
+        assert_eq!(
+            d.load_tags_named("冰毒 drugs,illegal\nfoo drugs\n")
+                .unwrap(),
+            2
+        );
+        assert_eq!(d.categories(), ["drugs", "illegal"]);
+        let e = d.load_tags_named("甲 new\n坏行\n").unwrap_err();
+        assert!(e.detail().contains("line 2"), "{e}");
+        assert_eq!(
+            d.categories(),
+            ["drugs", "illegal"],
+            "a failed load created nothing"
+        );
+        let s = d
+            .build(Normalization::ALL, Policy::new(Action::Block))
+            .unwrap();
+        assert_eq!(s.len(), 2);
     }
 
     #[test]
