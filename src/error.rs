@@ -57,6 +57,9 @@ pub enum ErrorKind {
     /// An input is larger than the function accepts (a text longer than a
     /// detector's limit, for example).
     TooLarge,
+    /// A retention policy was refused: the detail lists every problem, each
+    /// naming the rule and the field.
+    Policy,
 }
 
 impl ErrorKind {
@@ -78,6 +81,7 @@ impl ErrorKind {
             ErrorKind::Utf8 => "invalid UTF-8",
             ErrorKind::Poisoned => "object poisoned by an earlier failure",
             ErrorKind::TooLarge => "input too large",
+            ErrorKind::Policy => "retention policy refused",
         }
     }
 }

@@ -11,6 +11,8 @@
 //! - [`seal`]: the sealed-field envelope (AES-256-GCM, SM4-GCM,
 //!   ChaCha20-Poly1305, AES-256-GCM + SM4-GCM) bound to tenant, record and
 //!   field; blind indexes.
+//! - [`retention`]: retention policies (floors, ceilings, legal holds,
+//!   erasure requests) and decisions that explain themselves.
 //! - [`hazmat`]: the raw primitives, for known-answer tests and benchmarks.
 //!
 //! Every byte format is specified in `docs/FORMAT.md`.
@@ -40,6 +42,7 @@ mod kdf;
 pub mod keys;
 pub mod mask;
 pub mod pii;
+pub mod retention;
 mod rng;
 pub mod scan;
 pub mod seal;

@@ -82,11 +82,14 @@ pub enum chatvault_result {
     /// A grant's issuer signature does not verify, or it was sealed to
     /// another grantee.
     GrantInvalid = 304,
+    /// A retention policy was refused; the last error message lists every
+    /// problem, each naming the rule and the field.
+    Policy = 600,
 }
 
 impl chatvault_result {
     /// Every code, in number order.
-    pub(crate) const ALL: [chatvault_result; 20] = [
+    pub(crate) const ALL: [chatvault_result; 21] = [
         chatvault_result::Ok,
         chatvault_result::NullPointer,
         chatvault_result::InvalidArgument,
@@ -107,6 +110,7 @@ impl chatvault_result {
         chatvault_result::GrantNotYetValid,
         chatvault_result::GrantExpired,
         chatvault_result::GrantInvalid,
+        chatvault_result::Policy,
     ];
 
     /// The code for a number, if it names one.
@@ -139,6 +143,7 @@ impl chatvault_result {
             R::GrantNotYetValid => ErrorKind::GrantNotYetValid.description(),
             R::GrantExpired => ErrorKind::GrantExpired.description(),
             R::GrantInvalid => ErrorKind::GrantInvalid.description(),
+            R::Policy => ErrorKind::Policy.description(),
         }
     }
 }
@@ -166,6 +171,7 @@ pub(crate) fn code_of(kind: ErrorKind) -> chatvault_result {
         ErrorKind::Utf8 => R::Utf8,
         ErrorKind::Poisoned => R::Poisoned,
         ErrorKind::TooLarge => R::TooLarge,
+        ErrorKind::Policy => R::Policy,
         _ => R::Other,
     }
 }
@@ -353,6 +359,7 @@ mod tests {
             ErrorKind::Utf8,
             ErrorKind::Poisoned,
             ErrorKind::TooLarge,
+            ErrorKind::Policy,
         ];
         let mut seen = std::collections::HashSet::new();
         for k in kinds {
@@ -390,6 +397,7 @@ mod tests {
             (R::GrantNotYetValid, 302),
             (R::GrantExpired, 303),
             (R::GrantInvalid, 304),
+            (R::Policy, 600),
         ];
         assert_eq!(expected.len(), R::ALL.len());
         for ((code, n), listed) in expected.into_iter().zip(R::ALL) {
@@ -399,6 +407,7 @@ mod tests {
         }
         assert_eq!(R::from_u32(1), None);
         assert_eq!(R::from_u32(400), None);
+        assert_eq!(R::from_u32(601), None);
     }
 
     #[test]

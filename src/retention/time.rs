@@ -1,0 +1,260 @@
+//! Civil-calendar arithmetic for retention periods, in UTC.
+//!
+//! Owns: [`Period`] (a count of days or calendar months), adding a period to
+//! a Unix time, and the `YYYY-MM-DD` rendering used in explanations.
+//!
+//! Invariant: every function here is total on the accepted range
+//! ([`MIN_TIME`]..=[`MAX_TIME`] for times, at most [`MAX_PERIOD_DAYS`] days or
+//! [`MAX_PERIOD_MONTHS`] months for periods); no arithmetic can overflow.
+
+use std::fmt;
+
+/// Seconds since 1970-01-01T00:00:00Z.
+pub type Timestamp = i64;
+
+/// The earliest time evaluation accepts: 1970-01-01T00:00:00Z.
+pub const MIN_TIME: Timestamp = 0;
+/// The latest time evaluation accepts: 9999-12-31T23:59:59Z.
+pub const MAX_TIME: Timestamp = 253_402_300_799;
+/// The longest period a policy may state in days (100 years).
+pub const MAX_PERIOD_DAYS: u32 = 36_525;
+/// The longest period a policy may state in months (100 years).
+pub const MAX_PERIOD_MONTHS: u32 = 1_200;
+
+const DAY: i64 = 86_400;
+
+/// A retention period: whole days, or whole calendar months.
+///
+/// Months are calendar months in UTC: adding one month to 31 January gives
+/// the last day of February, and a year is twelve months. Written in a
+/// policy as `"30d"`, `"2w"` (14 days), `"6m"` or `"3y"` (36 months).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Period {
+    /// Exactly this many days of 86,400 seconds.
+    Days(u32),
+    /// This many calendar months.
+    Months(u32),
+}
+
+impl Period {
+    /// Parse `"<n>d"`, `"<n>w"`, `"<n>m"` or `"<n>y"`. Periods longer than
+    /// 100 years are refused as absurd.
+    pub fn parse(s: &str) -> Result<Period, String> {
+        let unit = s.chars().last().ok_or("an empty period")?;
+        let digits = &s[..s.len() - unit.len_utf8()];
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "{s:?} is not a period: write a whole number and a unit, like \"30d\", \"6m\" or \"3y\""
+            ));
+        }
+        let n: u64 = digits
+            .parse()
+            .map_err(|_| format!("{s:?}: the number is too large"))?;
+        let too_long = || format!("{s:?} is longer than 100 years");
+        let p = match unit {
+            'd' => Period::Days(u32::try_from(n).map_err(|_| too_long())?),
+            'w' => Period::Days(u32::try_from(n.saturating_mul(7)).map_err(|_| too_long())?),
+            'm' => Period::Months(u32::try_from(n).map_err(|_| too_long())?),
+            'y' => Period::Months(u32::try_from(n.saturating_mul(12)).map_err(|_| too_long())?),
+            _ => return Err(format!("{s:?}: unknown unit {unit:?} (use d, w, m or y)")),
+        };
+        match p {
+            Period::Days(d) if d > MAX_PERIOD_DAYS => Err(too_long()),
+            Period::Months(m) if m > MAX_PERIOD_MONTHS => Err(too_long()),
+            p => Ok(p),
+        }
+    }
+
+    /// Whether the period is zero days or zero months.
+    pub fn is_zero(self) -> bool {
+        matches!(self, Period::Days(0) | Period::Months(0))
+    }
+
+    /// `t` plus this period. `t` must be within [`MIN_TIME`]..=[`MAX_TIME`];
+    /// the result may be later than `MAX_TIME` (up to 100 years), never
+    /// overflows.
+    pub fn after(self, t: Timestamp) -> Timestamp {
+        match self {
+            Period::Days(d) => t + i64::from(d) * DAY,
+            Period::Months(m) => {
+                let days = t.div_euclid(DAY);
+                let secs = t.rem_euclid(DAY);
+                let (y, mo, d) = civil_from_days(days);
+                let total = i64::from(mo) - 1 + i64::from(m);
+                let y = y + total.div_euclid(12);
+                let mo = (total.rem_euclid(12) + 1) as u32;
+                let d = d.min(days_in_month(y, mo));
+                days_from_civil(y, mo, d) * DAY + secs
+            }
+        }
+    }
+
+    /// The fewest and the most days this period can span, over every
+    /// starting day. Exact: months are tried from every day that can make a
+    /// difference in a whole 400-year Gregorian cycle (about half a
+    /// millisecond; [`DayRanges`] remembers results).
+    pub(crate) fn day_range(self) -> (i64, i64) {
+        match self {
+            Period::Days(d) => (i64::from(d), i64::from(d)),
+            Period::Months(m) => {
+                let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+                for y in 2000..2400 {
+                    for mo in 1..=12 {
+                        // Lengths differ only by the months crossed and by
+                        // clamping at a month's end.
+                        for d in [1, 29, 30, 31] {
+                            if d > days_in_month(y, mo) {
+                                continue;
+                            }
+                            let start = days_from_civil(y, mo, d) * DAY;
+                            let len = (Period::Months(m).after(start) - start) / DAY;
+                            lo = lo.min(len);
+                            hi = hi.max(len);
+                        }
+                    }
+                }
+                (lo, hi)
+            }
+        }
+    }
+}
+
+/// Remembered [`Period::day_range`] results, for one policy load.
+#[derive(Debug, Default)]
+pub(crate) struct DayRanges(std::collections::HashMap<Period, (i64, i64)>);
+
+impl DayRanges {
+    pub(crate) fn get(&mut self, p: Period) -> (i64, i64) {
+        *self.0.entry(p).or_insert_with(|| p.day_range())
+    }
+
+    /// Whether `short` can end before `long` when both start together.
+    pub(crate) fn can_be_shorter(&mut self, short: Period, long: Period) -> bool {
+        match (short, long) {
+            (Period::Days(a), Period::Days(b)) | (Period::Months(a), Period::Months(b)) => a < b,
+            _ => self.get(short).0 < self.get(long).1,
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Period::Days(d) if d % 7 == 0 && d != 0 => write!(f, "{} weeks", d / 7),
+            Period::Days(1) => f.write_str("1 day"),
+            Period::Days(d) => write!(f, "{d} days"),
+            Period::Months(m) if m % 12 == 0 && m != 0 => match m / 12 {
+                1 => f.write_str("1 year"),
+                y => write!(f, "{y} years"),
+            },
+            Period::Months(1) => f.write_str("1 month"),
+            Period::Months(m) => write!(f, "{m} months"),
+        }
+    }
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Howard Hinnant's algorithms ("chrono-Compatible Low-Level Date
+// Algorithms"), proleptic Gregorian calendar.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// `t` as `YYYY-MM-DD` (UTC).
+pub(crate) fn date(t: Timestamp) -> String {
+    let (y, m, d) = civil_from_days(t.div_euclid(DAY));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trip_and_known_days() {
+        // 2000-03-01 is day 11,017 since the epoch; 1970-01-01 is day 0.
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        for z in (-800_000..800_000).step_by(37) {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+    }
+
+    #[test]
+    fn months_clamp_to_the_month_end() {
+        let jan31 = days_from_civil(2025, 1, 31) * DAY + 3600;
+        assert_eq!(date(Period::Months(1).after(jan31)), "2025-02-28");
+        assert_eq!(date(Period::Months(13).after(jan31)), "2026-02-28");
+        let leap = days_from_civil(2024, 1, 31) * DAY;
+        assert_eq!(date(Period::Months(1).after(leap)), "2024-02-29");
+        assert_eq!(date(Period::Months(36).after(leap)), "2027-01-31");
+        assert_eq!(Period::Months(1).after(jan31) % DAY, 3600);
+        assert_eq!(date(Period::Days(365).after(0)), "1971-01-01");
+    }
+
+    #[test]
+    fn periods_parse_and_refuse_absurd_values() {
+        assert_eq!(Period::parse("6m"), Ok(Period::Months(6)));
+        assert_eq!(Period::parse("3y"), Ok(Period::Months(36)));
+        assert_eq!(Period::parse("2w"), Ok(Period::Days(14)));
+        assert_eq!(Period::parse("0d"), Ok(Period::Days(0)));
+        for bad in [
+            "",
+            "d",
+            "6",
+            "-6m",
+            "6 m",
+            "1.5y",
+            "6M",
+            "101y",
+            "36526d",
+            "99999999999999999999d",
+            "1x",
+        ] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Period::parse("100y").is_ok());
+    }
+
+    #[test]
+    fn day_ranges_are_exact() {
+        assert_eq!(Period::Months(1).day_range(), (28, 31));
+        assert_eq!(Period::Months(12).day_range(), (365, 366));
+        assert_eq!(Period::Months(6).day_range(), (181, 184));
+        assert_eq!(Period::Days(180).day_range(), (180, 180));
+        let latest = Period::Months(MAX_PERIOD_MONTHS).after(MAX_TIME);
+        assert!(latest > MAX_TIME);
+    }
+}
