@@ -112,12 +112,17 @@ pub(crate) fn check(p: &Policy, ranges: &mut DayRanges) -> (Vec<Problem>, Vec<Pr
     let explicit: Vec<&Rule> = p
         .rules
         .iter()
-        .filter(|r| r.ceiling.is_some() && r.is_explicit())
+        .filter(|r| r.action.is_some_and(super::EndAction::destroys) && r.is_explicit())
         .collect();
+    // Only a ceiling that destroys can break a floor: archiving or a review
+    // keeps the conversation.
     for (fi, f) in p.rules.iter().enumerate() {
         let Some(floor) = f.floor else { continue };
         for (ci, c) in p.rules.iter().enumerate() {
             let Some(ceiling) = c.ceiling else { continue };
+            if !c.action.is_some_and(super::EndAction::destroys) {
+                continue;
+            }
             if fi == ci || !co_reachable(&f.select, &c.select) {
                 continue;
             }

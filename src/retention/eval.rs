@@ -393,21 +393,22 @@ impl Policy {
             d.floor_end = None;
         }
 
-        // The shortest ceiling among explicit rules, else catch-all rules.
+        // The shortest ceiling. Explicit beats implicit: when an explicit
+        // rule sets a delete or shred ceiling, catch-all delete and shred
+        // ceilings do not apply. Archive and review ceilings always take
+        // part: they keep the conversation.
         let explicit = applied.and(self.explicit_ceilings);
-        let pool = if explicit.is_empty() {
-            applied
-        } else {
-            explicit
-        };
         let mut ceiling: Option<(Timestamp, EndAction, RuleId)> = None;
         let mut candidates = 0;
         let mut awaiting = false;
-        for id in pool.iter() {
+        for id in applied.iter() {
             let rule = &self.rules[id];
             let (Some(c), Some(action)) = (rule.ceiling, rule.action) else {
                 continue;
             };
+            if action.destroys() && !explicit.is_empty() && !explicit.contains(id) {
+                continue;
+            }
             let Some(t) = r.clock(&rule.anchor) else {
                 awaiting = true;
                 continue;
@@ -487,9 +488,10 @@ impl Policy {
         }
 
         // A hold wins over everything: the end waits for every hold known
-        // to be in the way.
+        // to be in the way (from now on, when one is active now).
         if let Some(t) = d.not_before {
-            d.not_before = hold_free_from(&r.holds, t);
+            let from = if d.held { t.max(now) } else { t };
+            d.not_before = hold_free_from(&r.holds, from);
             if d.not_before != Some(t) {
                 d.tie_break = TieBreak::LegalHold;
                 d.rule = None;
@@ -518,12 +520,12 @@ impl Policy {
         Ok(d)
     }
 
-    /// Whether a catch-all ceiling would end before `end`.
+    /// Whether a catch-all delete or shred ceiling would end before `end`.
     fn shorter_implicit(&self, r: &Record, applied: RuleSet, end: Timestamp) -> bool {
         applied.iter().any(|id| {
             let rule = &self.rules[id];
             !rule.is_explicit()
-                && rule.action.is_some()
+                && rule.action.is_some_and(EndAction::destroys)
                 && rule
                     .ceiling
                     .zip(r.clock(&rule.anchor))

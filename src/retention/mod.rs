@@ -22,8 +22,9 @@
 //! 2. retention wins over deletion: a delete or shred waits until the
 //!    longest applicable floor has ended;
 //! 3. the longest floor wins;
-//! 4. explicit beats implicit: when a rule with a selector sets a ceiling,
-//!    ceilings of catch-all rules (no selector) do not apply to the record;
+//! 4. explicit beats implicit: when a rule with a selector sets a delete or
+//!    shred ceiling, the delete and shred ceilings of catch-all rules (no
+//!    selector) do not apply to the conversation;
 //! 5. the shortest ceiling wins (at the same instant: shred, delete,
 //!    archive, review; then the rule written first).
 //!

@@ -819,6 +819,12 @@ impl Loader {
         warnings: &mut Vec<Problem>,
     ) -> Option<Rule> {
         let path = format!("rules[{i}]");
+        // Name the rule in every problem, unknown fields included.
+        if let Json::Object(f) = j {
+            if let Some((_, Json::String(n))) = f.iter().find(|(k, _)| k == "name") {
+                self.rule = Some(n.clone());
+            }
+        }
         let fields = self.object(
             j,
             &path,
@@ -1119,7 +1125,7 @@ fn compile(p: &mut Policy) -> Result<(), String> {
         if !(s.tags_any.is_empty() && s.tags_all.is_empty() && s.tags_none.is_empty()) {
             p.tag_rules.insert(id);
         }
-        if r.ceiling.is_some() && r.is_explicit() {
+        if r.action.is_some_and(EndAction::destroys) && r.is_explicit() {
             p.explicit_ceilings.insert(id);
         }
     }
