@@ -42,7 +42,7 @@ use checks::{
 type Check = fn(&[u8]) -> bool;
 
 /// Every fuzz target and its check.
-const TARGETS: [(&str, Check); 11] = [
+const TARGETS: [(&str, Check); 12] = [
     ("envelope", checks::envelope),
     ("wrapped_secret", checks::wrapped_secret),
     ("grant", checks::grant),
@@ -54,6 +54,7 @@ const TARGETS: [(&str, Check); 11] = [
     ("restore_map", checks::restore_map),
     ("scan_text", checks::scan_text),
     ("scan_dict", checks::scan_dict),
+    ("retention_policy", checks::retention_policy),
 ];
 
 /// Corpus inputs that make chatvault panic today: each is a bug in `src/`,
@@ -188,6 +189,11 @@ fn corpus_scan_text() {
 #[test]
 fn corpus_scan_dict() {
     replay("scan_dict");
+}
+
+#[test]
+fn corpus_retention_policy() {
+    replay("retention_policy");
 }
 
 // ---------------------------------------------------------------------------
@@ -968,6 +974,84 @@ fn scan_seeds(s: &mut Seeds) {
     s.add("scan_dict", "bad-not-utf8", b"\xff\n".to_vec());
 }
 
+fn retention_seeds(s: &mut Seeds) {
+    let policy = |rules: &str| {
+        format!(
+            r#"{{"chatvault_retention": 1, "name": "acme", "version": 2,
+  "vocabulary": {{"categories": ["complaint", "transaction", "general"], "regions": ["CN", "EU"],
+                 "events": ["dispute_resolved"]}},
+  "erasure": {{"action": "shred", "within": "30d"}}, "grace": "7d",
+  "rules": [{rules}]}}"#
+        )
+    };
+    let valid = [
+        (
+            "templates",
+            r#"{"name": "logs", "template": "cn-csl-network-logs"},
+            {"name": "tx", "template": "cn-ecommerce-transactions", "select": {"category": ["transaction"]}, "ceiling": "5y", "action": "shred"},
+            {"name": "eu", "template": "gdpr-storage-limitation", "select": {"region": ["EU"]}, "except": {"category": ["transaction"]}, "ceiling": "1y"}"#,
+        ),
+        (
+            "selectors",
+            r#"{"name": "vip", "select": {"tags_any": ["vip", "gold"], "tags_all": ["vip"]}, "except": {"tags": ["test"]}, "ceiling": "2y", "from": "last_activity", "action": "archive"},
+            {"name": "disputes", "select": {"category": ["complaint"]}, "floor": "1y", "ceiling": "10y", "from": "event:dispute_resolved", "action": "review"},
+            {"name": "default", "ceiling": "3y", "from": "closed", "action": "delete"}"#,
+        ),
+        (
+            "floor-only",
+            r#"{"name": "keep", "floor": "6m", "note": "only a floor"}"#,
+        ),
+    ];
+    for (name, rules) in valid {
+        s.add(
+            "retention_policy",
+            format!("valid-{name}"),
+            policy(rules).as_bytes(),
+        );
+    }
+    let locked = policy(r#"{"name": "keep", "floor": "6m"}"#)
+        .replace("\"version\": 2", "\"version\": 2, \"locked\": true");
+    s.add("retention_policy", "valid-locked", locked.as_bytes());
+    let bad = [
+        (
+            "unknown-field",
+            r#"{"name": "x", "floor": "1y", "flor": "2y"}"#,
+        ),
+        (
+            "conflict",
+            r#"{"name": "f", "floor": "3y"}, {"name": "c", "ceiling": "1y", "action": "delete"}"#,
+        ),
+        (
+            "unreachable",
+            r#"{"name": "x", "select": {"category": ["general"]}, "except": {"category": ["general"]}, "floor": "1y"}"#,
+        ),
+        ("absurd", r#"{"name": "x", "floor": "500y"}"#),
+        (
+            "unknown-category",
+            r#"{"name": "x", "select": {"category": ["nope"]}, "floor": "1y"}"#,
+        ),
+        ("no-action", r#"{"name": "x", "ceiling": "1y"}"#),
+    ];
+    for (name, rules) in bad {
+        s.add(
+            "retention_policy",
+            format!("bad-{name}"),
+            policy(rules).as_bytes(),
+        );
+    }
+    s.add(
+        "retention_policy",
+        "bad-syntax",
+        b"{\"chatvault_retention\": 1, \"rules\": [,]}".to_vec(),
+    );
+    s.add(
+        "retention_policy",
+        "bad-not-utf8",
+        b"{\"name\": \"\xff\"}".to_vec(),
+    );
+    s.add("retention_policy", "bad-deep", "[".repeat(200).into_bytes());
+}
+
 fn seeds() -> Vec<Seed> {
     let mut s = Seeds::default();
     envelope_seeds(&mut s);
@@ -980,6 +1064,7 @@ fn seeds() -> Vec<Seed> {
     pii_detect_seeds(&mut s);
     restore_map_seeds(&mut s);
     scan_seeds(&mut s);
+    retention_seeds(&mut s);
     s.0
 }
 

@@ -3,7 +3,7 @@
 //! has ended; once due, a record stays due as time passes unless a hold
 //! appears; evaluation is a pure function.
 
-use chatvault::retention::{Action, Anchor, LegalHold, Policy, Record};
+use chatvault::retention::{Action, Anchor, Dimension, LegalHold, Policy, Record, Selector};
 use proptest::prelude::*;
 
 const DAY: i64 = 86_400;
@@ -59,7 +59,8 @@ fn rule() -> impl Strategy<Value = String> {
                 select.push(format!("\"region\": {}", quoted(&r)));
             }
             if let Some(t) = tags {
-                select.push(format!("\"tags_any\": {}", quoted(&t)));
+                let key = if t.len() == 1 { "tags_all" } else { "tags_any" };
+                select.push(format!("\"{key}\": {}", quoted(&t)));
             }
             let mut fields = vec![format!("\"select\": {{{}}}", select.join(", "))];
             if let Some(e) = except {
@@ -154,6 +155,19 @@ fn clock(r: &Record, a: &Anchor) -> Option<i64> {
     }
 }
 
+/// Whether a rule's selector picks the record, computed here from the
+/// selector's definition.
+fn selects(s: &Selector, r: &Record) -> bool {
+    let attrs = [&r.category, &r.region, &r.channel, &r.department];
+    Dimension::ALL.iter().all(|&d| {
+        let v = attrs[d as usize];
+        s.include[d as usize].as_ref().is_none_or(|l| l.contains(v))
+            && !s.exclude[d as usize].contains(v)
+    }) && (s.tags_any.is_empty() || s.tags_any.iter().any(|t| r.tags.contains(t)))
+        && s.tags_all.iter().all(|t| r.tags.contains(t))
+        && !s.tags_none.iter().any(|t| r.tags.contains(t))
+}
+
 fn held(r: &Record, t: i64) -> bool {
     r.holds
         .iter()
@@ -172,6 +186,9 @@ proptest! {
         let now = r.created + later;
         let d = p.evaluate(&r, now).unwrap();
         prop_assert_eq!(d, p.evaluate(&r, now).unwrap(), "not a pure function");
+        for (id, rule) in p.rules().iter().enumerate() {
+            prop_assert_eq!(d.applied.contains(id), selects(&rule.select, &r), "rule {}", rule.name);
+        }
         prop_assert!(!p.explain(&d).is_empty());
         if held(&r, now) {
             prop_assert!(matches!(d.action, Action::Keep | Action::Restrict), "{:?} under a hold", d);

@@ -1782,3 +1782,77 @@ pub fn scan_dict(data: &[u8]) -> bool {
     }
     plain > 0
 }
+
+/// A retention policy file. Loading never panics; a refused file lists at
+/// least one problem, each naming a field. An accepted policy evaluates
+/// conversations of each declared category (open, closed, with an event,
+/// an erasure request, a legal hold) at several instants without error; a
+/// hold never yields an end action, a delete or shred never comes before
+/// the longest floor ends; every decision explains itself; the policy
+/// cannot replace itself (same version).
+pub fn retention_policy(data: &[u8]) -> bool {
+    use chatvault::retention::{Action, Dimension, LegalHold, Policy, Record, MAX_TIME};
+    let policy = match Policy::from_json_bytes(data) {
+        Ok(p) => p,
+        Err(e) => {
+            assert!(!e.problems().is_empty(), "refused without a problem");
+            for p in e.problems() {
+                assert!(!p.field.is_empty() && !p.message.is_empty(), "{p:?}");
+            }
+            let err: chatvault::Error = e.into();
+            assert_eq!(err.kind(), ErrorKind::Policy);
+            return false;
+        }
+    };
+    const DAY: i64 = 86_400;
+    const T0: i64 = 1_767_225_600;
+    let categories: Vec<String> = policy
+        .vocabulary(Dimension::Category)
+        .expect("categories are declared")
+        .iter()
+        .take(4)
+        .cloned()
+        .chain(["unlisted".to_owned()])
+        .collect();
+    for (i, category) in categories.iter().enumerate() {
+        let mut r = Record::new(category.clone(), T0);
+        r.region = ["CN", "EU", ""][i % 3].into();
+        r.tags = vec!["vip".into()];
+        if i % 2 == 0 {
+            r.closed = Some(T0 + 5 * DAY);
+        }
+        for e in policy.events() {
+            r.events.push((e.clone(), T0 + 40 * DAY));
+        }
+        r.erasure_requested = (i % 3 == 1).then_some(T0 + 10 * DAY);
+        let mut hold = LegalHold::new(T0 + 700 * DAY, "legal", "case");
+        hold.released_at = (i % 2 == 1).then_some(T0 + 900 * DAY);
+        r.holds.push(hold);
+        for now in [
+            T0,
+            T0 + 365 * DAY,
+            T0 + 800 * DAY,
+            T0 + 4000 * DAY,
+            MAX_TIME,
+        ] {
+            let d = policy.evaluate(&r, now).expect("valid record");
+            let held = now >= T0 + 700 * DAY && (i % 2 == 0 || now < T0 + 900 * DAY);
+            assert_eq!(d.held, held);
+            if held {
+                assert!(matches!(d.action, Action::Keep | Action::Restrict), "{d:?}");
+            }
+            if matches!(d.action, Action::Delete | Action::Shred) {
+                assert!(
+                    d.floor_rule.is_none() || d.floor_end.is_some_and(|f| f <= now),
+                    "{d:?}"
+                );
+            }
+            assert!(!policy.explain(&d).is_empty());
+        }
+    }
+    assert!(
+        policy.check_update(&policy).is_err(),
+        "same version accepted"
+    );
+    true
+}

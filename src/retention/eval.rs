@@ -9,8 +9,8 @@
 
 use std::fmt::Write as _;
 
-use super::policy::{Anchor, Dimension, Policy, RuleId, RuleSet};
-use super::time::{date, Timestamp, MAX_TIME, MIN_TIME};
+use super::policy::{Dimension, Policy, RuleId, RuleSet};
+use super::time::{date, Civil, Period, Timestamp, MAX_TIME, MIN_TIME};
 use crate::error::{Error, Result};
 
 /// What a rule does when its ceiling is reached (and what an erasure does).
@@ -195,20 +195,6 @@ impl Record {
         }
     }
 
-    fn clock(&self, a: &Anchor) -> Option<Timestamp> {
-        match a {
-            Anchor::Created => Some(self.created),
-            Anchor::LastActivity => Some(self.last_activity.unwrap_or(self.created)),
-            Anchor::Closed => self.closed,
-            Anchor::Event(name) => self
-                .events
-                .iter()
-                .filter(|(n, _)| n == name)
-                .map(|&(_, t)| t)
-                .max(),
-        }
-    }
-
     fn check_times(&self) -> Result<()> {
         let bad = |what: &str, t: Timestamp| {
             Err(Error::invalid(format!(
@@ -313,22 +299,28 @@ impl Policy {
         for d in Dimension::ALL {
             set = set.and(self.dims[d as usize].lookup(r.attribute(d)));
         }
-        let tagged = set.and(self.tag_rules);
-        if !tagged.is_empty() {
-            let mut have = [0u64; 4];
-            for t in &r.tags {
-                if let Ok(i) = self.tags.binary_search_by(|x| (**x).cmp(t.as_str())) {
-                    have[i / 64] |= 1 << (i % 64);
-                }
+        if set.and(self.tag_rules).is_empty() {
+            return set;
+        }
+        // Per tag the record carries: the rules it satisfies through
+        // tags_any and the rules it excludes through except.tags.
+        let mut any_met = RuleSet::default();
+        let mut excluded = RuleSet::default();
+        let mut have = [0u64; 4];
+        for t in &r.tags {
+            if let Some(i) = self.tags.find(t) {
+                have[i / 64] |= 1 << (i % 64);
+                any_met = any_met.or(self.tag_any_sets[i]);
+                excluded = excluded.or(self.tag_none_sets[i]);
             }
-            for id in tagged.iter() {
-                let m = &self.tag_masks[id];
-                let any_ok = m.any == [0; 4] || (0..4).any(|w| m.any[w] & have[w] != 0);
-                let all_ok = (0..4).all(|w| m.all[w] & !have[w] == 0);
-                let none_ok = (0..4).all(|w| m.none[w] & have[w] == 0);
-                if !(any_ok && all_ok && none_ok) {
-                    set.remove(id);
-                }
+        }
+        set = set
+            .without(excluded)
+            .without(self.tags_any_rules.without(any_met));
+        for id in set.and(self.tags_all_rules).iter() {
+            let all = &self.tags_all_masks[id];
+            if (0..4).any(|w| all[w] & !have[w] != 0) {
+                set.remove(id);
             }
         }
         set
@@ -367,73 +359,111 @@ impl Policy {
             policy_hash: self.hash,
         };
 
-        // The longest floor; a floor whose clock has not started runs on.
-        let mut floor_open = false;
-        for id in applied.iter() {
-            let rule = &self.rules[id];
-            let Some(f) = rule.floor else { continue };
-            match r.clock(&rule.anchor) {
-                None => {
-                    if !floor_open {
-                        d.floor_rule = Some(id);
-                    }
-                    floor_open = true;
-                }
-                Some(t) if !floor_open => {
-                    let end = f.after(t);
-                    if d.floor_end.is_none_or(|e| end > e) {
-                        d.floor_end = Some(end);
-                        d.floor_rule = Some(id);
-                    }
-                }
-                Some(_) => {}
-            }
-        }
-        if floor_open {
-            d.floor_end = None;
-        }
-
-        // The shortest ceiling. Explicit beats implicit: when an explicit
-        // rule sets a delete or shred ceiling, catch-all delete and shred
-        // ceilings do not apply. Archive and review ceilings always take
-        // part: they keep the conversation.
+        // Per clock the policy uses: the longest floor and the shortest
+        // ceiling, found in orders precomputed at load, so only a few dates
+        // are computed. Explicit beats implicit: when an explicit rule sets
+        // a delete or shred ceiling, catch-all delete and shred ceilings do
+        // not apply. Archive and review ceilings always take part: they
+        // keep the conversation.
         let explicit = applied.and(self.explicit_ceilings);
-        let mut ceiling: Option<(Timestamp, EndAction, RuleId)> = None;
+        let mut eligible = if explicit.is_empty() {
+            applied
+        } else {
+            explicit.or(applied.and(self.keeping_ceilings))
+        };
+        if r.archived.is_some() {
+            eligible = eligible.without(self.archive_rules);
+        }
+        let mut floor_open: Option<RuleId> = None;
+        let mut floor: Option<(Timestamp, u16)> = None;
+        let mut ceiling: Option<(Timestamp, EndAction, u16)> = None;
         let mut candidates = 0;
         let mut awaiting = false;
-        for id in applied.iter() {
-            let rule = &self.rules[id];
-            let (Some(c), Some(action)) = (rule.ceiling, rule.action) else {
-                continue;
-            };
-            if action.destroys() && !explicit.is_empty() && !explicit.contains(id) {
+        for plan in &self.slot_plans {
+            let floors = applied.and(plan.floors);
+            let ceilings = eligible.and(plan.ceilings);
+            if floors.is_empty() && ceilings.is_empty() {
                 continue;
             }
-            let Some(t) = r.clock(&rule.anchor) else {
-                awaiting = true;
+            let Some(t) = clock(r, &self.events, plan.slot) else {
+                if let Some(first) = floors.first() {
+                    floor_open = Some(floor_open.map_or(first, |f| f.min(first)));
+                }
+                awaiting |= !ceilings.is_empty();
                 continue;
             };
-            let end = c.after(t);
-            let done = match action {
-                EndAction::Archive => r.archived.is_some(),
-                EndAction::Review => r.reviewed.is_some_and(|rv| rv >= end),
-                _ => false,
-            };
-            if done {
-                continue;
+            // Per unit (days, months) the longest floor and the shortest
+            // ceiling compare without dates (the first rule on a tie; at
+            // the same length the stronger action); then the dates.
+            let mut start = Civil::of(t);
+            let mut best_floor: [Option<(u32, u16)>; 2] = [None; 2];
+            for id in floors.iter() {
+                let (u, n) = unit(self.rules[id].floor.expect("floor rule"));
+                if best_floor[u].is_none_or(|(m, _)| n > m) {
+                    best_floor[u] = Some((n, id as u16));
+                }
             }
-            candidates += 1;
-            let better = ceiling.is_none_or(|(e, a, _)| end < e || (end == e && action > a));
-            if better {
-                ceiling = Some((end, action, id));
+            for (u, best) in best_floor.into_iter().enumerate() {
+                let Some((n, id)) = best else { continue };
+                let end = start.add(of_unit(u, n));
+                if floor.is_none_or(|(e, fid)| end > e || (end == e && id < fid)) {
+                    floor = Some((end, id));
+                }
+            }
+            let mut best_ceiling: [Option<(u32, EndAction, u16)>; 2] = [None; 2];
+            for id in ceilings.iter() {
+                let rule = &self.rules[id];
+                let (Some(c), Some(action)) = (rule.ceiling, rule.action) else {
+                    continue;
+                };
+                // A review done at or after its ceiling's end is done.
+                if action == EndAction::Review && r.reviewed.is_some_and(|rv| rv >= start.add(c)) {
+                    continue;
+                }
+                candidates += 1;
+                let (u, n) = unit(c);
+                let better =
+                    best_ceiling[u].is_none_or(|(m, a, _)| n < m || (n == m && action > a));
+                if better {
+                    best_ceiling[u] = Some((n, action, id as u16));
+                }
+            }
+            for (u, best) in best_ceiling.into_iter().enumerate() {
+                let Some((n, action, id)) = best else {
+                    continue;
+                };
+                let end = start.add(of_unit(u, n));
+                let better = ceiling.is_none_or(|(e, a, cid)| {
+                    end < e || (end == e && (action > a || (action == a && id < cid)))
+                });
+                if better {
+                    ceiling = Some((end, action, id));
+                }
             }
         }
+        match (floor_open, floor) {
+            (Some(first), _) => d.floor_rule = Some(first),
+            (None, Some((end, id))) => {
+                d.floor_end = Some(end);
+                d.floor_rule = Some(usize::from(id));
+            }
+            (None, None) => {}
+        }
+        let floor_open = floor_open.is_some();
+        let ceiling = ceiling.map(|(e, a, id)| (e, a, usize::from(id)));
         if let Some((end, action, id)) = ceiling {
             d.end = Some(action);
             d.not_before = Some(end);
             d.rule = Some(id);
             d.ceiling_rule = Some(id);
-            d.tie_break = if !explicit.is_empty() && self.shorter_implicit(r, applied, end) {
+            let shorter_implicit = !explicit.is_empty()
+                && applied.and(self.implicit_ceilings).iter().any(|i| {
+                    self.rules[i]
+                        .ceiling
+                        .zip(clock(r, &self.events, self.slots[i]))
+                        .is_some_and(|(c, t)| Civil::of(t).add(c) < end)
+                });
+            d.tie_break = if shorter_implicit {
                 TieBreak::ExplicitOverImplicit
             } else if candidates > 1 {
                 TieBreak::ShortestCeiling
@@ -518,19 +548,6 @@ impl Policy {
             d.action = Action::Restrict;
         }
         Ok(d)
-    }
-
-    /// Whether a catch-all delete or shred ceiling would end before `end`.
-    fn shorter_implicit(&self, r: &Record, applied: RuleSet, end: Timestamp) -> bool {
-        applied.iter().any(|id| {
-            let rule = &self.rules[id];
-            !rule.is_explicit()
-                && rule.action.is_some_and(EndAction::destroys)
-                && rule
-                    .ceiling
-                    .zip(r.clock(&rule.anchor))
-                    .is_some_and(|(c, t)| c.after(t) < end)
-        })
     }
 
     /// Evaluate every record of a batch at `now`.
@@ -677,6 +694,38 @@ impl Policy {
             date(d.now)
         );
         s
+    }
+}
+
+/// A record's clock in a slot (see `Policy::slots`).
+fn clock(r: &Record, events: &[String], slot: u8) -> Option<Timestamp> {
+    match slot {
+        0 => Some(r.created),
+        1 => Some(r.last_activity.unwrap_or(r.created)),
+        2 => r.closed,
+        n => {
+            let name = &events[usize::from(n) - 3];
+            r.events
+                .iter()
+                .filter(|(e, _)| e == name)
+                .map(|&(_, t)| t)
+                .max()
+        }
+    }
+}
+
+fn unit(p: Period) -> (usize, u32) {
+    match p {
+        Period::Days(n) => (0, n),
+        Period::Months(n) => (1, n),
+    }
+}
+
+fn of_unit(unit: usize, n: u32) -> Period {
+    if unit == 0 {
+        Period::Days(n)
+    } else {
+        Period::Months(n)
     }
 }
 

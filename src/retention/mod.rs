@@ -74,7 +74,7 @@ mod time;
 
 pub use eval::{Action, Decision, EndAction, LegalHold, Planned, Record, TieBreak};
 pub use policy::{
-    Anchor, Dimension, Policy, PolicyError, Problem, Rule, RuleId, RuleSet, Selector, Template,
-    MAX_POLICY_BYTES, MAX_RULES, TEMPLATES,
+    Anchor, Dimension, Policy, PolicyError, Problem, Rule, RuleId, RuleSet, RuleSetIter, Selector,
+    Template, MAX_EVENTS, MAX_POLICY_BYTES, MAX_RULES, TEMPLATES,
 };
 pub use time::{Period, Timestamp, MAX_TIME, MIN_TIME};

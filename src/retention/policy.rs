@@ -52,17 +52,21 @@ impl RuleSet {
     }
 
     /// The rules in the set, in policy order.
-    pub fn iter(&self) -> impl Iterator<Item = RuleId> + '_ {
-        (0..4).flat_map(move |w| {
-            let mut bits = self.0[w];
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let b = bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    w * 64 + b
-                })
-            })
-        })
+    pub fn iter(&self) -> RuleSetIter {
+        RuleSetIter {
+            words: self.0,
+            word: 0,
+        }
+    }
+
+    /// The lowest rule in the set.
+    pub fn first(&self) -> Option<RuleId> {
+        self.iter().next()
+    }
+
+    /// A set from [`RuleSet::words`].
+    pub fn from_words(words: [u64; 4]) -> RuleSet {
+        RuleSet(words)
     }
 
     /// The set as four 64-bit words, rule `i` at bit `i % 64` of word
@@ -79,9 +83,49 @@ impl RuleSet {
         RuleSet(std::array::from_fn(|i| self.0[i] & other.0[i]))
     }
 
+    pub(crate) fn or(self, other: RuleSet) -> RuleSet {
+        RuleSet(std::array::from_fn(|i| self.0[i] | other.0[i]))
+    }
+
+    pub(crate) fn without(self, other: RuleSet) -> RuleSet {
+        RuleSet(std::array::from_fn(|i| self.0[i] & !other.0[i]))
+    }
+
     pub(crate) fn remove(&mut self, id: RuleId) {
         self.0[id / 64] &= !(1 << (id % 64));
     }
+}
+
+/// The rules of a [`RuleSet`], lowest first.
+#[derive(Debug, Clone)]
+pub struct RuleSetIter {
+    words: [u64; 4],
+    word: usize,
+}
+
+impl Iterator for RuleSetIter {
+    type Item = RuleId;
+
+    fn next(&mut self) -> Option<RuleId> {
+        while self.word < 4 {
+            let w = &mut self.words[self.word];
+            if *w != 0 {
+                let b = w.trailing_zeros() as usize;
+                *w &= *w - 1;
+                return Some(self.word * 64 + b);
+            }
+            self.word += 1;
+        }
+        None
+    }
+}
+
+/// Per clock slot the policy uses: its floor rules and ceiling rules.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SlotPlan {
+    pub(crate) slot: u8,
+    pub(crate) floors: RuleSet,
+    pub(crate) ceilings: RuleSet,
 }
 
 /// A single-valued attribute of a conversation that rules select on.
@@ -344,30 +388,98 @@ impl From<PolicyError> for Error {
     }
 }
 
-/// Per dimension: the values rules name, sorted, each with the rules that
-/// accept it, and the rules that accept any other value.
+/// A sorted set of strings with an open-addressing index on their length
+/// and first eight bytes: a lookup hashes once and compares bytes only on
+/// a matching key.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StrTable {
+    keys: Vec<(u64, usize)>,
+    values: Vec<Box<str>>,
+    /// Position + 1 of a value, 0 for empty; a power-of-two length.
+    index: Vec<u32>,
+}
+
+fn str_key(v: &str) -> (u64, usize) {
+    let b = v.as_bytes();
+    let mut a = [0u8; 8];
+    if b.len() >= 8 {
+        a.copy_from_slice(&b[..8]);
+    } else {
+        for (x, y) in a.iter_mut().zip(b) {
+            *x = *y;
+        }
+    }
+    (u64::from_le_bytes(a), b.len())
+}
+
+fn str_hash(k: (u64, usize), mask: usize) -> usize {
+    let h = (k.0 ^ (k.1 as u64).rotate_left(59)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> 32) as usize & mask
+}
+
+impl StrTable {
+    fn new<'a>(values: impl Iterator<Item = &'a String>) -> StrTable {
+        let mut values: Vec<Box<str>> = values.map(|s| s.as_str().into()).collect();
+        values.sort();
+        values.dedup();
+        let keys: Vec<_> = values.iter().map(|v| str_key(v)).collect();
+        let mut index = vec![0u32; (values.len() * 2).next_power_of_two().max(8)];
+        let mask = index.len() - 1;
+        for (i, k) in keys.iter().enumerate() {
+            let mut h = str_hash(*k, mask);
+            while index[h] != 0 {
+                h = (h + 1) & mask;
+            }
+            index[h] = i as u32 + 1;
+        }
+        StrTable {
+            keys,
+            values,
+            index,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// The position of `v`, if the table holds it.
+    pub(crate) fn find(&self, v: &str) -> Option<usize> {
+        let k = str_key(v);
+        let mask = self.index.len().wrapping_sub(1);
+        let mut h = str_hash(k, mask);
+        loop {
+            let slot = *self.index.get(h)?;
+            if slot == 0 {
+                return None;
+            }
+            let i = slot as usize - 1;
+            if self.keys[i] == k
+                && (k.1 <= 8 || self.values[i].as_bytes()[8..] == v.as_bytes()[8..])
+            {
+                return Some(i);
+            }
+            h = (h + 1) & mask;
+        }
+    }
+}
+
+/// Per dimension: the values rules name, each with the rules that accept
+/// it, and the rules that accept any other value.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DimIndex {
-    values: Vec<Box<str>>,
+    table: StrTable,
     sets: Vec<RuleSet>,
     other: RuleSet,
 }
 
 impl DimIndex {
     pub(crate) fn lookup(&self, v: &str) -> RuleSet {
-        match self.values.binary_search_by(|x| (**x).cmp(v)) {
-            Ok(i) => self.sets[i],
-            Err(_) => self.other,
+        match self.table.find(v) {
+            Some(i) => self.sets[i],
+            None => self.other,
         }
     }
-}
-
-/// A rule's tag constraints as masks over [`Policy`]'s tag table.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct TagMasks {
-    pub(crate) any: [u64; 4],
-    pub(crate) all: [u64; 4],
-    pub(crate) none: [u64; 4],
 }
 
 /// A loaded, checked retention policy. Immutable and `Send + Sync`: load it
@@ -386,11 +498,32 @@ pub struct Policy {
     pub(crate) events: Vec<String>,
     pub(crate) warnings: Vec<Problem>,
     pub(crate) dims: [DimIndex; 4],
-    pub(crate) tags: Vec<Box<str>>,
-    pub(crate) tag_masks: Vec<TagMasks>,
+    pub(crate) tags: StrTable,
+    /// Per rule: its tags_all as a mask over `tags`.
+    pub(crate) tags_all_masks: Vec<[u64; 4]>,
     pub(crate) tag_rules: RuleSet,
     pub(crate) explicit_ceilings: RuleSet,
+    /// Each rule's clock as a slot: 0 created, 1 last activity, 2 closed,
+    /// 3 + n the policy's event n.
+    pub(crate) slots: Vec<u8>,
+    pub(crate) slot_plans: Vec<SlotPlan>,
+    /// Rules whose ceiling archives or sends to review.
+    pub(crate) keeping_ceilings: RuleSet,
+    pub(crate) archive_rules: RuleSet,
+    /// Catch-all rules with a delete or shred ceiling.
+    pub(crate) implicit_ceilings: RuleSet,
+    /// Per tag of `tags`: the rules naming it in tags_any, in except.tags.
+    pub(crate) tag_any_sets: Vec<RuleSet>,
+    pub(crate) tag_none_sets: Vec<RuleSet>,
+    /// Rules with a tags_any list; with a tags_all list.
+    pub(crate) tags_any_rules: RuleSet,
+    pub(crate) tags_all_rules: RuleSet,
 }
+
+/// The most named events a policy may declare.
+pub const MAX_EVENTS: usize = 16;
+/// Clock slots: three built-in clocks and the events.
+pub(crate) const SLOTS: usize = 3 + MAX_EVENTS;
 
 impl Policy {
     /// Load and check a policy file (JSON, specified in docs/FORMAT.md
@@ -746,8 +879,17 @@ impl Loader {
             events,
             warnings,
             dims: Default::default(),
-            tags: Vec::new(),
-            tag_masks: Vec::new(),
+            tags: StrTable::default(),
+            slots: Vec::new(),
+            slot_plans: Vec::new(),
+            keeping_ceilings: RuleSet::default(),
+            archive_rules: RuleSet::default(),
+            implicit_ceilings: RuleSet::default(),
+            tag_any_sets: Vec::new(),
+            tag_none_sets: Vec::new(),
+            tags_any_rules: RuleSet::default(),
+            tags_all_rules: RuleSet::default(),
+            tags_all_masks: Vec::new(),
             tag_rules: RuleSet::default(),
             explicit_ceilings: RuleSet::default(),
         };
@@ -772,7 +914,15 @@ impl Loader {
             let path = format!("vocabulary.{k}");
             match Dimension::ALL.iter().find(|d| d.vocabulary_key() == k) {
                 Some(d) => out[*d as usize] = self.names(v, &path),
-                None if k == "events" => events = self.names(v, &path).unwrap_or_default(),
+                None if k == "events" => {
+                    events = self.names(v, &path).unwrap_or_default();
+                    if events.len() > MAX_EVENTS {
+                        self.problem(
+                            path,
+                            format!("{} events, more than {MAX_EVENTS}", events.len()),
+                        );
+                    }
+                }
                 None => {}
             }
         }
@@ -1051,29 +1201,22 @@ fn json_short(j: &Json) -> String {
 fn compile(p: &mut Policy) -> Result<(), String> {
     for d in Dimension::ALL {
         let di = d as usize;
-        let mut values: Vec<Box<str>> = p
-            .rules
-            .iter()
-            .flat_map(|r| {
-                r.select.include[di]
-                    .iter()
-                    .flatten()
-                    .chain(&r.select.exclude[di])
-            })
-            .map(|s| s.as_str().into())
-            .collect();
-        values.sort();
-        values.dedup();
+        let table = StrTable::new(p.rules.iter().flat_map(|r| {
+            r.select.include[di]
+                .iter()
+                .flatten()
+                .chain(&r.select.exclude[di])
+        }));
         let mut idx = DimIndex {
-            sets: vec![RuleSet::default(); values.len()],
-            values,
+            sets: vec![RuleSet::default(); table.len()],
+            table,
             other: RuleSet::default(),
         };
         for (id, r) in p.rules.iter().enumerate() {
             if r.select.include[di].is_none() {
                 idx.other.insert(id);
             }
-            for (v, set) in idx.values.iter().zip(&mut idx.sets) {
+            for (v, set) in idx.table.values.iter().zip(&mut idx.sets) {
                 if r.select.accepts(d, v) {
                     set.insert(id);
                 }
@@ -1081,20 +1224,13 @@ fn compile(p: &mut Policy) -> Result<(), String> {
         }
         p.dims[di] = idx;
     }
-    let mut tags: Vec<Box<str>> = p
-        .rules
-        .iter()
-        .flat_map(|r| {
-            r.select
-                .tags_any
-                .iter()
-                .chain(&r.select.tags_all)
-                .chain(&r.select.tags_none)
-        })
-        .map(|s| s.as_str().into())
-        .collect();
-    tags.sort();
-    tags.dedup();
+    let tags = StrTable::new(p.rules.iter().flat_map(|r| {
+        r.select
+            .tags_any
+            .iter()
+            .chain(&r.select.tags_all)
+            .chain(&r.select.tags_none)
+    }));
     if tags.len() > MAX_TAGS {
         return Err(format!(
             "selectors name {} distinct tags, more than {MAX_TAGS}",
@@ -1104,31 +1240,85 @@ fn compile(p: &mut Policy) -> Result<(), String> {
     let mask = |names: &[String]| {
         let mut m = [0u64; 4];
         for n in names {
-            let i = tags
-                .binary_search_by(|t| (**t).cmp(n.as_str()))
-                .expect("tag in table");
+            let i = tags.find(n).expect("tag in table");
             m[i / 64] |= 1 << (i % 64);
         }
         m
     };
-    p.tag_masks = p
-        .rules
-        .iter()
-        .map(|r| TagMasks {
-            any: mask(&r.select.tags_any),
-            all: mask(&r.select.tags_all),
-            none: mask(&r.select.tags_none),
-        })
-        .collect();
+    p.tags_all_masks = p.rules.iter().map(|r| mask(&r.select.tags_all)).collect();
+    p.tag_any_sets = vec![RuleSet::default(); tags.len()];
+    p.tag_none_sets = vec![RuleSet::default(); tags.len()];
     for (id, r) in p.rules.iter().enumerate() {
         let s = &r.select;
         if !(s.tags_any.is_empty() && s.tags_all.is_empty() && s.tags_none.is_empty()) {
             p.tag_rules.insert(id);
         }
-        if r.action.is_some_and(EndAction::destroys) && r.is_explicit() {
-            p.explicit_ceilings.insert(id);
+        if !s.tags_any.is_empty() {
+            p.tags_any_rules.insert(id);
+        }
+        if !s.tags_all.is_empty() {
+            p.tags_all_rules.insert(id);
+        }
+        for t in &s.tags_any {
+            p.tag_any_sets[tags.find(t).expect("tag in table")].insert(id);
+        }
+        for t in &s.tags_none {
+            p.tag_none_sets[tags.find(t).expect("tag in table")].insert(id);
+        }
+        if r.action.is_some_and(EndAction::destroys) {
+            if r.is_explicit() {
+                p.explicit_ceilings.insert(id);
+            } else {
+                p.implicit_ceilings.insert(id);
+            }
         }
     }
     p.tags = tags;
+    p.slots = p
+        .rules
+        .iter()
+        .map(|r| match &r.anchor {
+            Anchor::Created => 0,
+            Anchor::LastActivity => 1,
+            Anchor::Closed => 2,
+            Anchor::Event(e) => {
+                let n = p
+                    .events
+                    .iter()
+                    .position(|x| x == e)
+                    .expect("declared event");
+                3 + n as u8
+            }
+        })
+        .collect();
+    for slot in 0..SLOTS as u8 {
+        let mut plan = SlotPlan {
+            slot,
+            ..SlotPlan::default()
+        };
+        for (id, r) in p.rules.iter().enumerate() {
+            if p.slots[id] == slot {
+                if r.floor.is_some() {
+                    plan.floors.insert(id);
+                }
+                if r.ceiling.is_some() {
+                    plan.ceilings.insert(id);
+                }
+            }
+        }
+        if !(plan.floors.is_empty() && plan.ceilings.is_empty()) {
+            p.slot_plans.push(plan);
+        }
+    }
+    for (id, r) in p.rules.iter().enumerate() {
+        match r.action {
+            Some(EndAction::Archive) => {
+                p.keeping_ceilings.insert(id);
+                p.archive_rules.insert(id);
+            }
+            Some(EndAction::Review) => p.keeping_ceilings.insert(id),
+            _ => {}
+        }
+    }
     Ok(())
 }

@@ -77,14 +77,12 @@ impl Period {
         match self {
             Period::Days(d) => t + i64::from(d) * DAY,
             Period::Months(m) => {
-                let days = t.div_euclid(DAY);
-                let secs = t.rem_euclid(DAY);
-                let (y, mo, d) = civil_from_days(days);
+                let (y, mo, d) = civil_from_days(t.div_euclid(DAY));
                 let total = i64::from(mo) - 1 + i64::from(m);
                 let y = y + total.div_euclid(12);
                 let mo = (total.rem_euclid(12) + 1) as u32;
                 let d = d.min(days_in_month(y, mo));
-                days_from_civil(y, mo, d) * DAY + secs
+                days_from_civil(y, mo, d) * DAY + t.rem_euclid(DAY)
             }
         }
     }
@@ -114,6 +112,43 @@ impl Period {
                     }
                 }
                 (lo, hi)
+            }
+        }
+    }
+}
+
+/// A time whose calendar date is worked out once, on the first month
+/// added, however many periods are added to it: [`Period::after`] for
+/// evaluation's hot path, with unsigned arithmetic valid for times in
+/// [`MIN_TIME`]..=[`MAX_TIME`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Civil {
+    t: Timestamp,
+    /// (year, month, day, second of the day), once needed.
+    split: Option<(u32, u32, u32, i64)>,
+}
+
+impl Civil {
+    pub(crate) fn of(t: Timestamp) -> Civil {
+        debug_assert!((MIN_TIME..=MAX_TIME).contains(&t));
+        Civil { t, split: None }
+    }
+
+    /// This time plus `p`.
+    pub(crate) fn add(&mut self, p: Period) -> Timestamp {
+        match p {
+            Period::Days(d) => self.t + i64::from(d) * DAY,
+            Period::Months(n) => {
+                let t = self.t;
+                let (y, m, d, secs) = *self.split.get_or_insert_with(|| {
+                    let (y, m, d) = fast_civil((t / DAY) as u32);
+                    (y, m, d, t % DAY)
+                });
+                let total = m - 1 + n;
+                let y = y + total / 12;
+                let m = total % 12 + 1;
+                let d = d.min(days_in_month(i64::from(y), m));
+                i64::from(fast_days(y, m, d)) * DAY + secs
             }
         }
     }
@@ -191,6 +226,41 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+// Neri and Schneider, "Euclidean affine functions and their application to
+// calendar algorithms" (Software: Practice and Experience, 2023): the same
+// calendar in unsigned arithmetic, valid for every day from 1970 on, well
+// past the year 10099 evaluation can reach.
+const NS_SHIFT: u32 = 82;
+const NS_K: u32 = 719_468 + 146_097 * NS_SHIFT;
+const NS_L: u32 = 400 * NS_SHIFT;
+
+fn fast_civil(days: u32) -> (u32, u32, u32) {
+    let n = days + NS_K;
+    let n1 = 4 * n + 3;
+    let c = n1 / 146_097;
+    let nc = n1 % 146_097 / 4;
+    let n2 = 4 * nc + 3;
+    let p2 = 2_939_745u64 * u64::from(n2);
+    let z = (p2 >> 32) as u32;
+    let ny = (p2 as u32) / 2_939_745 / 4;
+    let y = 100 * c + z;
+    let n3 = 2141 * ny + 197_913;
+    let m = n3 >> 16;
+    let d = (n3 & 0xffff) / 2141;
+    let j = ny >= 306;
+    (y - NS_L + u32::from(j), if j { m - 12 } else { m }, d + 1)
+}
+
+fn fast_days(y: u32, m: u32, d: u32) -> u32 {
+    let j = m <= 2;
+    let y1 = y + NS_L - u32::from(j);
+    let m1 = if j { m + 12 } else { m };
+    let c = y1 / 100;
+    let ys = 1461 * y1 / 4 - c + c / 4;
+    let ms = (979 * m1 - 2919) / 32;
+    ys + ms + d - 1 - NS_K
+}
+
 /// `t` as `YYYY-MM-DD` (UTC).
 pub(crate) fn date(t: Timestamp) -> String {
     let (y, m, d) = civil_from_days(t.div_euclid(DAY));
@@ -209,6 +279,27 @@ mod tests {
         for z in (-800_000..800_000).step_by(37) {
             let (y, m, d) = civil_from_days(z);
             assert_eq!(days_from_civil(y, m, d), z);
+        }
+    }
+
+    #[test]
+    fn the_fast_calendar_agrees_with_the_reference() {
+        let last = (Period::Months(MAX_PERIOD_MONTHS).after(MAX_TIME) / DAY) as u32;
+        for z in (0..=last).step_by(7).chain(last - 800..=last) {
+            let (y, m, d) = civil_from_days(i64::from(z));
+            let (fy, fm, fd) = fast_civil(z);
+            assert_eq!((i64::from(fy), fm, fd), (y, m, d), "day {z}");
+            assert_eq!(fast_days(fy, fm, fd), z);
+        }
+        for t in [0, 1, 86_399, 1_767_225_599, MAX_TIME - 1, MAX_TIME] {
+            for p in [
+                Period::Months(1),
+                Period::Months(13),
+                Period::Months(1200),
+                Period::Days(3),
+            ] {
+                assert_eq!(Civil::of(t).add(p), p.after(t), "{t} + {p}");
+            }
         }
     }
 
