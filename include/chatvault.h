@@ -144,6 +144,17 @@
 #define CHATVAULT_NORM_WIDTH 2
 
 /**
+ * Bytes of a policy hash (SHA-256 of the policy file).
+ */
+#define CHATVAULT_RETENTION_HASH_LEN 32
+
+/**
+ * The `rule`, `ceiling_rule` and `floor_rule` of a
+ * `chatvault_retention_decision` when there is no such rule (`UINT32_MAX`).
+ */
+#define CHATVAULT_RETENTION_NO_RULE UINT32_MAX
+
+/**
  * The result of every fallible chatvault C function.
  *
  * Numbers are stable and grouped by module: 0 success, 100 general, 200
@@ -253,6 +264,11 @@ enum chatvault_result
      * another grantee.
      */
     CHATVAULT_RESULT_GRANT_INVALID = 304,
+    /**
+     * A retention policy was refused; the last error message lists every
+     * problem, each naming the rule and the field.
+     */
+    CHATVAULT_RESULT_POLICY = 600,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -638,6 +654,238 @@ typedef uint32_t chatvault_scan_direction;
 #endif // __cplusplus
 
 /**
+ * A single-valued attribute of a conversation that rules select on
+ * (`chatvault_retention_record_set_attribute`); functions take it as a
+ * `uint32_t`.
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_retention_dimension
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The conversation's category (complaint, transaction, ...), declared
+     * in the policy's vocabulary.
+     */
+    CHATVAULT_RETENTION_DIMENSION_CATEGORY = 0,
+    /**
+     * The customer's region (`CN`, `EU`, ...).
+     */
+    CHATVAULT_RETENTION_DIMENSION_REGION = 1,
+    /**
+     * The channel (web, app, wechat, phone, ...).
+     */
+    CHATVAULT_RETENTION_DIMENSION_CHANNEL = 2,
+    /**
+     * The department that served the conversation.
+     */
+    CHATVAULT_RETENTION_DIMENSION_DEPARTMENT = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_retention_dimension chatvault_retention_dimension;
+#else
+typedef uint32_t chatvault_retention_dimension;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A time of a conversation other than its creation
+ * (`chatvault_retention_record_set_time`, `_clear_time`); functions take
+ * it as a `uint32_t`.
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_retention_clock
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The last message (when not set, the creation time counts).
+     */
+    CHATVAULT_RETENTION_CLOCK_LAST_ACTIVITY = 1,
+    /**
+     * When the conversation was closed (rules counting from `closed` wait
+     * until it is set).
+     */
+    CHATVAULT_RETENTION_CLOCK_CLOSED = 2,
+    /**
+     * When the customer asked for erasure.
+     */
+    CHATVAULT_RETENTION_CLOCK_ERASURE_REQUESTED = 3,
+    /**
+     * When the customer withdrew consent.
+     */
+    CHATVAULT_RETENTION_CLOCK_CONSENT_WITHDRAWN = 4,
+    /**
+     * When it was moved to cold storage (archive ceilings are then done).
+     */
+    CHATVAULT_RETENTION_CLOCK_ARCHIVED = 5,
+    /**
+     * When a person last reviewed it (a review ceiling reached at or
+     * before this is done).
+     */
+    CHATVAULT_RETENTION_CLOCK_REVIEWED = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_retention_clock chatvault_retention_clock;
+#else
+typedef uint32_t chatvault_retention_clock;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What to do with a conversation now (`action` of a
+ * `chatvault_retention_decision`).
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_retention_action
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Nothing is due: keep it, in use.
+     */
+    CHATVAULT_RETENTION_ACTION_KEEP = 0,
+    /**
+     * Stop every use but storage (an erasure request or withdrawn consent
+     * waits for a floor or a hold); the end action follows later.
+     */
+    CHATVAULT_RETENTION_ACTION_RESTRICT = 1,
+    /**
+     * Send it to a person to decide.
+     */
+    CHATVAULT_RETENTION_ACTION_REVIEW = 2,
+    /**
+     * Move it to cold storage.
+     */
+    CHATVAULT_RETENTION_ACTION_ARCHIVE = 3,
+    /**
+     * Delete it.
+     */
+    CHATVAULT_RETENTION_ACTION_DELETE = 4,
+    /**
+     * Crypto-shred it.
+     */
+    CHATVAULT_RETENTION_ACTION_SHRED = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_retention_action chatvault_retention_action;
+#else
+typedef uint32_t chatvault_retention_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The end action due now or scheduled next (`end` of a
+ * `chatvault_retention_decision`).
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_retention_end
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Nothing is scheduled.
+     */
+    CHATVAULT_RETENTION_END_NONE = 0,
+    /**
+     * Send to a person to decide.
+     */
+    CHATVAULT_RETENTION_END_REVIEW = 1,
+    /**
+     * Move to cold storage.
+     */
+    CHATVAULT_RETENTION_END_ARCHIVE = 2,
+    /**
+     * Delete the sealed bytes.
+     */
+    CHATVAULT_RETENTION_END_DELETE = 3,
+    /**
+     * Crypto-shred: destroy the keys, then the bytes.
+     */
+    CHATVAULT_RETENTION_END_SHRED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_retention_end chatvault_retention_end;
+#else
+typedef uint32_t chatvault_retention_end;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What decided the timing of a decision (`tie_break` of a
+ * `chatvault_retention_decision`).
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_retention_tie_break
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * No rule applies: kept until a rule or a request says otherwise.
+     */
+    CHATVAULT_RETENTION_TIE_BREAK_NO_RULE = 0,
+    /**
+     * Rules apply but none sets a ceiling, and nothing was requested.
+     */
+    CHATVAULT_RETENTION_TIE_BREAK_NO_CEILING = 1,
+    /**
+     * One ceiling applies.
+     */
+    CHATVAULT_RETENTION_TIE_BREAK_ONLY_CEILING = 2,
+    /**
+     * Several ceilings apply; the shortest wins.
+     */
+    CHATVAULT_RETENTION_TIE_BREAK_SHORTEST_CEILING = 3,
+    /**
+     * A catch-all ceiling was shorter, but an explicit rule's ceiling
+     * governs this conversation.
+     */
+    CHATVAULT_RETENTION_TIE_BREAK_EXPLICIT_OVER_IMPLICIT = 4,
+    /**
+     * The end action was due earlier but waits for the longest floor.
+     */
+    CHATVAULT_RETENTION_TIE_BREAK_RETENTION_OVER_DELETION = 5,
+    /**
+     * An erasure request or withdrawn consent, earlier than any ceiling.
+     */
+    CHATVAULT_RETENTION_TIE_BREAK_ERASURE = 6,
+    /**
+     * An erasure request or withdrawn consent waits for the longest floor.
+     */
+    CHATVAULT_RETENTION_TIE_BREAK_ERASURE_AFTER_FLOOR = 7,
+    /**
+     * A legal hold is active.
+     */
+    CHATVAULT_RETENTION_TIE_BREAK_LEGAL_HOLD = 8,
+    /**
+     * The clock of the deciding ceiling or floor has not started (the
+     * conversation is open, or the event has not happened).
+     */
+    CHATVAULT_RETENTION_TIE_BREAK_AWAITING_CLOCK = 9,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_retention_tie_break chatvault_retention_tie_break;
+#else
+typedef uint32_t chatvault_retention_tie_break;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An opened agent "restore key" grant: reveals customer identifier fields
  * of its classes, while valid. Created by `chatvault_agent_grant_open`;
  * freed with `chatvault_agent_grant_free`.
@@ -742,6 +990,28 @@ typedef struct chatvault_masker chatvault_masker;
  * concurrently; freeing it must not race with any other use.
  */
 typedef struct chatvault_master_key chatvault_master_key;
+
+/**
+ * A loaded and checked retention policy. Created by
+ * `chatvault_retention_policy_load`; freed with
+ * `chatvault_retention_policy_free`.
+ *
+ * Thread safety: immutable; evaluate, plan and explain from any number of
+ * threads at once.
+ */
+typedef struct chatvault_retention_policy chatvault_retention_policy;
+
+/**
+ * The metadata of one conversation that evaluation reads (no content):
+ * category, region, channel, department, tags, clocks, events, legal
+ * holds, erasure and consent requests. Created by
+ * `chatvault_retention_record_new`; freed with
+ * `chatvault_retention_record_free`.
+ *
+ * Thread safety: mutable; one thread at a time. Evaluation only reads it:
+ * several threads may evaluate one record at once while none changes it.
+ */
+typedef struct chatvault_retention_record chatvault_retention_record;
 
 /**
  * A dictionary being built: categories, words, allow-list. Created by
@@ -949,6 +1219,96 @@ typedef struct chatvault_rotation {
      */
     size_t rewrapped;
 } chatvault_rotation;
+
+/**
+ * A retention decision for one conversation at one instant, written by
+ * `chatvault_retention_evaluate` into a struct the caller allocates.
+ * Explain it with `chatvault_retention_explain` and the same policy.
+ *
+ * A time is meaningful only when its `has_` flag is set (it is 0
+ * otherwise); a rule is a number below
+ * `chatvault_retention_policy_rule_count`, or CHATVAULT_RETENTION_NO_RULE.
+ *
+ * Thread safety: a plain value.
+ */
+typedef struct chatvault_retention_decision {
+    /**
+     * What to do now (a `chatvault_retention_action`).
+     */
+    uint32_t action;
+    /**
+     * The end action due now or scheduled next (a
+     * `chatvault_retention_end`; NONE if nothing is scheduled).
+     */
+    uint32_t end;
+    /**
+     * Whether `not_before` is known.
+     */
+    bool has_not_before;
+    /**
+     * When `end` is (or became) due. Unknown when a hold without release
+     * or a clock not started is in the way, or nothing is scheduled.
+     */
+    int64_t not_before;
+    /**
+     * Whether `deadline` is known.
+     */
+    bool has_deadline;
+    /**
+     * The latest time `end` must be carried out: `not_before` plus the
+     * policy's grace (or its erasure time limit for an erasure).
+     */
+    int64_t deadline;
+    /**
+     * The rule that decided: the ceiling's, or the floor's when a floor
+     * delayed the end; NO_RULE for no rule, an erasure with no floor in
+     * the way, or a hold.
+     */
+    uint32_t rule;
+    /**
+     * The ceiling rule whose end action is scheduled, or NO_RULE.
+     */
+    uint32_t ceiling_rule;
+    /**
+     * The longest applicable floor's rule, or NO_RULE.
+     */
+    uint32_t floor_rule;
+    /**
+     * Whether `floor_end` is known.
+     */
+    bool has_floor_end;
+    /**
+     * When the longest floor ends (unknown: no floor, or its clock has not
+     * started; see `floor_rule`).
+     */
+    int64_t floor_end;
+    /**
+     * What decided the timing (a `chatvault_retention_tie_break`).
+     */
+    uint32_t tie_break;
+    /**
+     * Whether use must stop (erasure requested or consent withdrawn).
+     */
+    bool restricted;
+    /**
+     * Whether a legal hold is active.
+     */
+    bool held;
+    /**
+     * Every rule that applies to the conversation: rule `i` is bit
+     * `i % 64` of `applied[i / 64]`.
+     */
+    uint64_t applied[4];
+    /**
+     * The instant evaluated (seconds since 1970, UTC).
+     */
+    int64_t now;
+    /**
+     * The hash of the policy that made the decision
+     * (`chatvault_retention_policy_hash`).
+     */
+    uint8_t policy_hash[CHATVAULT_RETENTION_HASH_LEN];
+} chatvault_retention_decision;
 
 /**
  * One dictionary word found in a message.
@@ -2015,6 +2375,280 @@ chatvault_result chatvault_result_message(uint32_t code,
                                           char *buf,
                                           size_t len,
                                           size_t *written);
+
+/**
+ * Decide what to do with `record` at `now` (seconds since 1970, UTC) under
+ * `policy`: a pure function of the three (no clock is read), so "what is
+ * due next month" is the same call with another `now`. A time of the
+ * record or `now` outside 1970..9999, or a hold released before it was
+ * set: CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * On success the decision is written to `*out`, a struct the caller owns.
+ *
+ * Thread safety: may be called concurrently on one policy, and on one
+ * record while no thread changes it.
+ */
+chatvault_result chatvault_retention_evaluate(const struct chatvault_retention_policy *policy,
+                                              const struct chatvault_retention_record *record,
+                                              int64_t now,
+                                              struct chatvault_retention_decision *out);
+
+/**
+ * Evaluate `n` records at `now`: `records` is an array of `n` record
+ * pointers (none NULL), `out` an array of `n` decisions the caller owns;
+ * decision `i` is that of record `i`, as `chatvault_retention_evaluate`
+ * gives it. `(NULL, 0)` is an empty batch.
+ *
+ * All or nothing: if a record cannot be evaluated, the call fails with
+ * that record's code, the last error message names its index
+ * (`records[i]: ...`), and nothing is written to `out`.
+ *
+ * Thread safety: may be called concurrently on one policy, and on records
+ * no thread changes meanwhile.
+ */
+chatvault_result chatvault_retention_evaluate_batch(const struct chatvault_retention_policy *policy,
+                                                    const struct chatvault_retention_record *const *records,
+                                                    size_t n,
+                                                    int64_t now,
+                                                    struct chatvault_retention_decision *out);
+
+/**
+ * Write a one-paragraph explanation of `decision` (UTF-8, NUL-terminated)
+ * into `buf`: what to do and when, which rule decided and why, the floor,
+ * the rules applied, and the policy's name, version and hash.
+ *
+ * The decision must have been made by this `policy`: it is checked field
+ * by field (enum numbers, bools, rule numbers below the rule count,
+ * `applied` naming only existing rules, `now` within 1970..9999) and a
+ * decision failing a check, or made by another policy (a different
+ * `policy_hash`), gives CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * `*written` receives the size including the NUL; a short buffer gives
+ * CHATVAULT_RESULT_BUFFER_TOO_SMALL with `*written` = the size needed, so
+ * `(buf = NULL, buf_len = 0)` asks for the size.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_retention_explain(const struct chatvault_retention_policy *policy,
+                                             const struct chatvault_retention_decision *decision,
+                                             char *buf,
+                                             size_t buf_len,
+                                             size_t *written);
+
+/**
+ * What becomes due in the window `[from, to)`: the indices (into
+ * `records`, an array of `n` record pointers, none NULL) of the records
+ * whose end action falls due in it, evaluated at `to`, soonest first (ties
+ * in input order). Records already due before `from` are not listed.
+ *
+ * `*count` receives the number of indices. If `indices_len` is smaller,
+ * nothing is written to `indices`, `*count` is the number needed, and the
+ * result is CHATVAULT_RESULT_BUFFER_TOO_SMALL, so `(indices = NULL,
+ * indices_len = 0)` asks for the size. A record that cannot be evaluated
+ * fails the call with its code and its index in the last error message;
+ * `from` after `to`, or `to` outside 1970..9999:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently on one policy, and on records
+ * no thread changes meanwhile.
+ */
+chatvault_result chatvault_retention_plan(const struct chatvault_retention_policy *policy,
+                                          const struct chatvault_retention_record *const *records,
+                                          size_t n,
+                                          int64_t from,
+                                          int64_t to,
+                                          size_t *indices,
+                                          size_t indices_len,
+                                          size_t *count);
+
+/**
+ * Whether `new_policy` may replace `old_policy`: CHATVAULT_RESULT_OK, or
+ * CHATVAULT_RESULT_POLICY with every problem in the last error message.
+ * Any policy requires the same name and a higher version; a locked policy
+ * (preservation lock) only accepts a successor that keeps every
+ * conversation at least as long (no shorter floor, no removed rule, no new
+ * ceiling, the lock kept).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_retention_policy_check_update(const struct chatvault_retention_policy *old_policy,
+                                                         const struct chatvault_retention_policy *new_policy);
+
+/**
+ * Release the caller's reference to a policy. Calling with NULL is fine;
+ * must not be called twice.
+ *
+ * Thread safety: may be called from any thread once no call on this handle
+ * is running.
+ */
+void chatvault_retention_policy_free(const struct chatvault_retention_policy *policy);
+
+/**
+ * The policy's hash, SHA-256 of the exact bytes it was loaded from (every
+ * decision carries it): CHATVAULT_RETENTION_HASH_LEN bytes into `out`
+ * (`out_len` at least that, else CHATVAULT_RESULT_BUFFER_TOO_SMALL).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_retention_policy_hash(const struct chatvault_retention_policy *policy,
+                                                 uint8_t *out,
+                                                 size_t out_len);
+
+/**
+ * Load and check a retention policy file (JSON, UTF-8; docs/FORMAT.md
+ * section 12).
+ *
+ * A refused policy gives CHATVAULT_RESULT_POLICY, and the last error
+ * message lists every problem found (syntax errors with line and column,
+ * unknown or missing fields, unknown categories or events, absurd periods,
+ * a ceiling that can end before a floor, unreachable rules), each naming
+ * its rule and field. Bytes that are not UTF-8 give CHATVAULT_RESULT_UTF8,
+ * as for every string of the API. `(NULL, 0)` is the empty file (refused).
+ *
+ * On success `*out` receives a policy the caller owns and must free with
+ * `chatvault_retention_policy_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_retention_policy_load(const uint8_t *json,
+                                                 size_t json_len,
+                                                 const struct chatvault_retention_policy **out);
+
+/**
+ * Number of rules of the policy (0 for NULL). Rules are numbered from 0 in
+ * file order; decisions name them by these numbers.
+ *
+ * Thread safety: may be called concurrently.
+ */
+size_t chatvault_retention_policy_rule_count(const struct chatvault_retention_policy *policy);
+
+/**
+ * Write the name of rule `index` (UTF-8, NUL-terminated) into `buf`.
+ * `*written` receives the size including the NUL; a short buffer gives
+ * CHATVAULT_RESULT_BUFFER_TOO_SMALL with `*written` = the size needed, so
+ * `(buf = NULL, buf_len = 0)` asks for the size. An index at or past
+ * `chatvault_retention_policy_rule_count`:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_retention_policy_rule_name(const struct chatvault_retention_policy *policy,
+                                                      size_t index,
+                                                      char *buf,
+                                                      size_t buf_len,
+                                                      size_t *written);
+
+/**
+ * The policy's version number (at least 1), into `*out`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_retention_policy_version(const struct chatvault_retention_policy *policy,
+                                                    uint64_t *out);
+
+/**
+ * Record that the named event (UTF-8, as in the policy's
+ * `vocabulary.events`) happened at `t`. Rules counting from an event use
+ * its latest occurrence.
+ *
+ * Thread safety: not concurrently on one record.
+ */
+chatvault_result chatvault_retention_record_add_event(struct chatvault_retention_record *record,
+                                                      const uint8_t *name,
+                                                      size_t name_len,
+                                                      int64_t t);
+
+/**
+ * Add a legal hold set at `set_at` by `by` (UTF-8) for `reason` (UTF-8).
+ * While a hold is active nothing is deleted, shredded, archived or sent to
+ * review. Holds are numbered from 0 in the order they were added (for
+ * `chatvault_retention_record_release_hold`).
+ *
+ * Thread safety: not concurrently on one record.
+ */
+chatvault_result chatvault_retention_record_add_hold(struct chatvault_retention_record *record,
+                                                     int64_t set_at,
+                                                     const uint8_t *by,
+                                                     size_t by_len,
+                                                     const uint8_t *reason,
+                                                     size_t reason_len);
+
+/**
+ * Add the tag `tag` (UTF-8).
+ *
+ * Thread safety: not concurrently on one record.
+ */
+chatvault_result chatvault_retention_record_add_tag(struct chatvault_retention_record *record,
+                                                    const uint8_t *tag,
+                                                    size_t tag_len);
+
+/**
+ * Unset the time `clock` (a `chatvault_retention_clock`). An unknown
+ * clock: CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: not concurrently on one record.
+ */
+chatvault_result chatvault_retention_record_clear_time(struct chatvault_retention_record *record,
+                                                       uint32_t clock);
+
+/**
+ * Free a record. Calling with NULL is fine; must not be called twice.
+ *
+ * Thread safety: must not race with any other use of it.
+ */
+void chatvault_retention_record_free(struct chatvault_retention_record *record);
+
+/**
+ * A conversation of `category` (UTF-8) created at `created` (seconds since
+ * 1970, UTC), with no other attribute, tag, time, event or hold. Times
+ * are checked when it is evaluated.
+ *
+ * On success `*out` receives a record the caller owns and must free with
+ * `chatvault_retention_record_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_retention_record_new(const uint8_t *category,
+                                                size_t category_len,
+                                                int64_t created,
+                                                struct chatvault_retention_record **out);
+
+/**
+ * Release hold `hold_index` at `released_at`, by `by` (UTF-8). An index
+ * past the holds added, or a hold already released:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT, and the record is unchanged. A
+ * release before the hold was set is refused when the record is evaluated.
+ *
+ * Thread safety: not concurrently on one record.
+ */
+chatvault_result chatvault_retention_record_release_hold(struct chatvault_retention_record *record,
+                                                         size_t hold_index,
+                                                         int64_t released_at,
+                                                         const uint8_t *by,
+                                                         size_t by_len);
+
+/**
+ * Set attribute `dimension` (a `chatvault_retention_dimension`) to `value`
+ * (UTF-8; the category may be changed this way too). An unknown dimension:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT, and the record is unchanged.
+ *
+ * Thread safety: not concurrently on one record.
+ */
+chatvault_result chatvault_retention_record_set_attribute(struct chatvault_retention_record *record,
+                                                          uint32_t dimension,
+                                                          const uint8_t *value,
+                                                          size_t value_len);
+
+/**
+ * Set the time `clock` (a `chatvault_retention_clock`) to `t` (seconds
+ * since 1970, UTC), replacing any earlier value. An unknown clock:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT, and the record is unchanged.
+ *
+ * Thread safety: not concurrently on one record.
+ */
+chatvault_result chatvault_retention_record_set_time(struct chatvault_retention_record *record,
+                                                     uint32_t clock,
+                                                     int64_t t);
 
 /**
  * Add `word` (UTF-8) in `category` (a number from

@@ -213,6 +213,11 @@ fn c_scan() {
 }
 
 #[test]
+fn c_retention() {
+    c_test("test_retention");
+}
+
+#[test]
 fn every_c_program_is_run() {
     // A new tests/c/*.c file must get its own #[test] above.
     let mut names: Vec<String> = std::fs::read_dir(root().join("tests/c"))
@@ -229,6 +234,7 @@ fn every_c_program_is_run() {
             "test_grants",
             "test_keys",
             "test_pii",
+            "test_retention",
             "test_scan",
             "test_seal"
         ]

@@ -25,6 +25,7 @@ mod grant;
 mod handle;
 mod keys;
 mod pii;
+mod retention;
 mod scan;
 mod seal;
 pub(crate) mod sys;
