@@ -409,7 +409,10 @@ fn no_rule_and_no_ceiling_keep() {
     r.region = "CN".into();
     let d = p.evaluate(&r, T0 + 9000 * DAY).unwrap();
     assert_eq!((d.action, d.tie_break), (Action::Keep, TieBreak::NoCeiling));
-    assert!(p.explain(&d).contains("No applicable rule sets a ceiling"));
+    assert!(p
+        .explain(&d)
+        .unwrap()
+        .contains("No applicable rule sets a ceiling"));
 }
 
 #[test]
@@ -475,7 +478,10 @@ fn retention_wins_over_deletion() {
     assert_eq!(rule_name(&p, d.ceiling_rule), Some("default"));
     assert_eq!(d.not_before, Some(floor_end));
     assert_eq!(p.evaluate(&r, floor_end).unwrap().action, Action::Delete);
-    assert!(p.explain(&d).contains("retention wins over deletion"));
+    assert!(p
+        .explain(&d)
+        .unwrap()
+        .contains("retention wins over deletion"));
 }
 
 #[test]
@@ -495,7 +501,7 @@ fn erasure_restricts_at_once_and_shreds_when_the_floor_ends() {
     let floor_end = Period::Months(36).after(T0 + DAY);
     assert_eq!(d.not_before, Some(floor_end));
     assert_eq!(d.deadline, Some(floor_end + 15 * DAY));
-    let text = p.explain(&d);
+    let text = p.explain(&d).unwrap();
     assert!(text.starts_with("Restrict"), "{text}");
     assert!(text.contains("PIPL Art. 47"), "{text}");
     assert!(text.contains("E-Commerce Law"), "{text}");
@@ -543,7 +549,7 @@ fn legal_holds_win_over_everything() {
         (d.tie_break, d.not_before, d.rule),
         (TieBreak::LegalHold, None, None)
     );
-    assert!(p.explain(&d).contains("legal hold is active"));
+    assert!(p.explain(&d).unwrap().contains("legal hold is active"));
     // Released: due from the release.
     r.holds[0].released_at = Some(T0 + 100 * DAY);
     r.holds[0].released_by = Some("legal@acme".into());
@@ -684,6 +690,48 @@ fn plans_list_what_becomes_due_in_a_window() {
 }
 
 #[test]
+fn explanations_refuse_decisions_of_other_policies() {
+    let p = policy();
+    let d = p.evaluate(&complaint_cn(T0), T0).unwrap();
+    let other = Policy::from_json(&policy_with(r#"{"name": "x", "floor": "1y"}"#)).unwrap();
+    let e = other.explain(&d).unwrap_err();
+    assert!(e.detail().contains("another policy"), "{e}");
+    // The same hash but a rule this policy does not have.
+    let small = Policy::from_json(&policy_with(r#"{"name": "x", "floor": "1y"}"#)).unwrap();
+    let mut forged = small.evaluate(&complaint_cn(T0), T0).unwrap();
+    forged.floor_rule = Some(7);
+    assert_eq!(
+        small.explain(&forged).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    let mut forged = small.evaluate(&complaint_cn(T0), T0).unwrap();
+    forged.applied = chatvault::retention::RuleSet::from_words([0, 0, 0, 1]);
+    assert!(small
+        .explain(&forged)
+        .unwrap_err()
+        .detail()
+        .contains("beyond"));
+}
+
+#[test]
+fn batches_and_plans_name_the_record_that_fails() {
+    let p = policy();
+    let mut records = vec![Record::new("general", T0); 3];
+    records[2].closed = Some(-1);
+    let e = p.evaluate_batch(&records, T0).unwrap_err();
+    assert!(
+        e.detail().starts_with("records[2]: record closed -1"),
+        "{e}"
+    );
+    let e = p.plan(&records, T0, T0 + DAY).unwrap_err();
+    assert!(e.detail().starts_with("records[2]: "), "{e}");
+    let e = p.evaluate_batch(&records, -5).unwrap_err();
+    assert!(e.detail().starts_with("now -5"), "{e}");
+    let e = p.plan(&records, 0, MAX_TIME + 1).unwrap_err();
+    assert!(e.detail().starts_with("to "), "{e}");
+}
+
+#[test]
 fn times_out_of_range_are_refused() {
     let p = policy();
     let r = Record::new("general", T0);
@@ -725,7 +773,7 @@ fn explanations_name_the_rules_dates_and_policy() {
     let mut r = complaint_cn(T0);
     r.closed = Some(T0);
     let d = p.evaluate(&r, T0 + 2000 * DAY).unwrap();
-    let text = p.explain(&d);
+    let text = p.explain(&d).unwrap();
     for needle in [
         "Shred now: due since 2029-01-01, to be done by 2029-01-08",
         "rule \"complaints\" sets a ceiling of 3 years from closing, then shred",

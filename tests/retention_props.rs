@@ -189,7 +189,7 @@ proptest! {
         for (id, rule) in p.rules().iter().enumerate() {
             prop_assert_eq!(d.applied.contains(id), selects(&rule.select, &r), "rule {}", rule.name);
         }
-        prop_assert!(!p.explain(&d).is_empty());
+        prop_assert!(!p.explain(&d).unwrap().is_empty());
         if held(&r, now) {
             prop_assert!(matches!(d.action, Action::Keep | Action::Restrict), "{:?} under a hold", d);
         }

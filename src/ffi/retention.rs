@@ -916,14 +916,8 @@ pub extern "C" fn chatvault_retention_plan(
             return Err(FfiError::null("indices"));
         }
         check_now(to, "to")?;
-        let planned = p.plan(recs.iter().copied(), from, to).map_err(|e| {
-            // The first record whose evaluation at `to` fails this way is
-            // the one the plan stopped at.
-            match recs.iter().position(|r| p.evaluate(r, to).as_ref() == Err(&e)) {
-                Some(i) => at_record(i, &e),
-                None => FfiError::from(e),
-            }
-        })?;
+        // The library names the failing record (`records[i]: ...`).
+        let planned = p.plan(recs.iter().copied(), from, to)?;
         let need = planned.len();
         if indices_len < need {
             count.write(need);
@@ -971,7 +965,7 @@ pub extern "C" fn chatvault_retention_explain(
         let raw = read_decision(decision)?;
         check_text_output(buf, buf_len, written)?;
         let d = decision_from_c(p, &raw)?;
-        text_into(&p.explain(&d), buf, buf_len, written, "explanation")
+        text_into(&p.explain(&d)?, buf, buf_len, written, "explanation")
     }
 }
 
@@ -1423,7 +1417,7 @@ mod tests {
     fn explain_through_the_abi_matches_the_library() {
         let p = policy();
         let d = real_decisions(&p)[4];
-        let want = p.explain(&d);
+        let want = p.explain(&d).unwrap();
         let ptr = arc_into_ptr::<chatvault_retention_policy>(p);
         let c = decision_to_c(&d);
         let mut written = 0usize;

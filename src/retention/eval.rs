@@ -14,6 +14,9 @@ use super::time::{date, Civil, Period, Timestamp, MAX_TIME, MIN_TIME};
 use crate::error::{Error, Result};
 
 /// What a rule does when its ceiling is reached (and what an erasure does).
+///
+/// The numbers of this enum, [`Action`] and [`TieBreak`] are the C ABI's:
+/// only ever appended, never renumbered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EndAction {
     /// Send to a person to decide (`"review"`).
@@ -331,11 +334,7 @@ impl Policy {
     /// precedence). Times must lie in [`MIN_TIME`]..=[`MAX_TIME`], a hold's
     /// release after its start.
     pub fn evaluate(&self, r: &Record, now: Timestamp) -> Result<Decision> {
-        if !(MIN_TIME..=MAX_TIME).contains(&now) {
-            return Err(Error::invalid(format!(
-                "now {now} is outside {MIN_TIME}..={MAX_TIME} (seconds since 1970)"
-            )));
-        }
+        check_instant(now, "now")?;
         r.check_times()?;
         let applied = self.applicable(r);
         let mut d = Decision {
@@ -398,7 +397,7 @@ impl Policy {
             let mut start = Civil::of(t);
             let mut best_floor: [Option<(u32, u16)>; 2] = [None; 2];
             for id in floors.iter() {
-                let (u, n) = unit(self.rules[id].floor.expect("floor rule"));
+                let (u, n) = unit(self.limits[id].floor.expect("floor rule"));
                 if best_floor[u].is_none_or(|(m, _)| n > m) {
                     best_floor[u] = Some((n, id as u16));
                 }
@@ -412,7 +411,7 @@ impl Policy {
             }
             let mut best_ceiling: [Option<(u32, EndAction, u16)>; 2] = [None; 2];
             for id in ceilings.iter() {
-                let rule = &self.rules[id];
+                let rule = &self.limits[id];
                 let (Some(c), Some(action)) = (rule.ceiling, rule.action) else {
                     continue;
                 };
@@ -458,7 +457,7 @@ impl Policy {
             d.ceiling_rule = Some(id);
             let shorter_implicit = !explicit.is_empty()
                 && applied.and(self.implicit_ceilings).iter().any(|i| {
-                    self.rules[i]
+                    self.limits[i]
                         .ceiling
                         .zip(clock(r, &self.events, self.slots[i]))
                         .is_some_and(|(c, t)| Civil::of(t).add(c) < end)
@@ -550,9 +549,15 @@ impl Policy {
         Ok(d)
     }
 
-    /// Evaluate every record of a batch at `now`.
+    /// Evaluate every record of a batch at `now`. A record that cannot be
+    /// evaluated fails the batch, its index named (`records[3]: ...`).
     pub fn evaluate_batch(&self, records: &[Record], now: Timestamp) -> Result<Vec<Decision>> {
-        records.iter().map(|r| self.evaluate(r, now)).collect()
+        check_instant(now, "now")?;
+        records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| self.evaluate(r, now).map_err(|e| at_record(i, e)))
+            .collect()
     }
 
     /// What becomes due in the window `from..to`: every record whose end
@@ -567,9 +572,10 @@ impl Policy {
         if from > to {
             return Err(Error::invalid("a plan window ends before it starts"));
         }
+        check_instant(to, "to")?;
         let mut out = Vec::new();
         for (index, r) in records.into_iter().enumerate() {
-            let decision = self.evaluate(r, to)?;
+            let decision = self.evaluate(r, to).map_err(|e| at_record(index, e))?;
             if decision.not_before.is_some_and(|t| (from..to).contains(&t)) {
                 out.push(Planned { index, decision });
             }
@@ -578,8 +584,30 @@ impl Policy {
         Ok(out)
     }
 
-    /// A one-paragraph human explanation of `d`, which this policy made.
-    pub fn explain(&self, d: &Decision) -> String {
+    /// A one-paragraph human explanation of `d`. The decision must come
+    /// from this policy: one with another policy hash, or naming rules this
+    /// policy does not have, is refused (`InvalidInput`).
+    pub fn explain(&self, d: &Decision) -> Result<String> {
+        if d.policy_hash != self.hash {
+            return Err(Error::invalid("the decision was made by another policy"));
+        }
+        let n = self.rules.len();
+        let rules = [d.rule, d.ceiling_rule, d.floor_rule];
+        if rules
+            .iter()
+            .flatten()
+            .copied()
+            .chain(d.applied.iter())
+            .any(|id| id >= n)
+        {
+            return Err(Error::invalid(format!(
+                "the decision names a rule beyond this policy's {n}"
+            )));
+        }
+        Ok(self.explain_checked(d))
+    }
+
+    fn explain_checked(&self, d: &Decision) -> String {
         let rule = |id: RuleId| {
             let r = &self.rules[id];
             format!("rule \"{}\"", r.name)
@@ -712,6 +740,21 @@ fn clock(r: &Record, events: &[String], slot: u8) -> Option<Timestamp> {
                 .max()
         }
     }
+}
+
+fn check_instant(t: Timestamp, what: &str) -> Result<()> {
+    if (MIN_TIME..=MAX_TIME).contains(&t) {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "{what} {t} is outside {MIN_TIME}..={MAX_TIME} (seconds since 1970)"
+        )))
+    }
+}
+
+/// `e` with the record's position in its batch.
+fn at_record(i: usize, e: Error) -> Error {
+    Error::new(e.kind(), format!("records[{i}]: {}", e.detail()))
 }
 
 fn unit(p: Period) -> (usize, u32) {

@@ -62,7 +62,7 @@
 //! assert_eq!(d.action, Action::Restrict);
 //! let d = policy.evaluate(&chat, created + 400 * day)?;
 //! assert_eq!(d.action, Action::Shred);
-//! println!("{}", policy.explain(&d));
+//! println!("{}", policy.explain(&d)?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -388,33 +388,86 @@ impl From<PolicyError> for Error {
     }
 }
 
-/// A sorted set of strings with an open-addressing index on their length
-/// and first eight bytes: a lookup hashes once and compares bytes only on
-/// a matching key.
+/// A sorted set of strings with an open-addressing index on their length,
+/// first eight and last eight bytes: a lookup hashes once and compares
+/// bytes only for a matching key longer than 16 bytes.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct StrTable {
-    keys: Vec<(u64, usize)>,
+    keys: Vec<StrKey>,
     values: Vec<Box<str>>,
     /// Position + 1 of a value, 0 for empty; a power-of-two length.
     index: Vec<u32>,
 }
 
-fn str_key(v: &str) -> (u64, usize) {
+/// (first eight bytes, last eight bytes, length); bytes past the end are
+/// zero.
+type StrKey = (u64, u64, usize);
+
+fn str_key(v: &str) -> StrKey {
     let b = v.as_bytes();
-    let mut a = [0u8; 8];
-    if b.len() >= 8 {
-        a.copy_from_slice(&b[..8]);
-    } else {
-        for (x, y) in a.iter_mut().zip(b) {
-            *x = *y;
+    let n = b.len();
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    let u64_at = |i: usize| {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(&b[i..i + 8]);
+        u64::from_le_bytes(a)
+    };
+    // Short strings are read as overlapping pieces that OR together into
+    // exactly their bytes, without a loop.
+    let head = match n {
+        0 => 0,
+        1..=3 => {
+            u64::from(b[0])
+                | u64::from(b[n / 2]) << (8 * (n / 2))
+                | u64::from(b[n - 1]) << (8 * (n - 1))
         }
-    }
-    (u64::from_le_bytes(a), b.len())
+        4..=7 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+        _ => u64_at(0),
+    };
+    let tail = if n >= 8 { u64_at(n - 8) } else { 0 };
+    (head, tail, n)
 }
 
-fn str_hash(k: (u64, usize), mask: usize) -> usize {
-    let h = (k.0 ^ (k.1 as u64).rotate_left(59)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+fn str_hash(k: StrKey, mask: usize) -> usize {
+    let h = (k.0 ^ k.1.rotate_left(29) ^ (k.2 as u64).rotate_left(59))
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
     (h >> 32) as usize & mask
+}
+
+#[cfg(test)]
+mod str_key_tests {
+    use super::str_key;
+
+    #[test]
+    fn keys_are_the_bytes() {
+        for s in [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "abcde",
+            "abcdef",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghijklmnopq",
+            "中文",
+        ] {
+            let b = s.as_bytes();
+            let mut head = [0u8; 8];
+            let n = b.len().min(8);
+            head[..n].copy_from_slice(&b[..n]);
+            let mut tail = [0u8; 8];
+            if b.len() >= 8 {
+                tail.copy_from_slice(&b[b.len() - 8..]);
+            }
+            assert_eq!(
+                str_key(s),
+                (u64::from_le_bytes(head), u64::from_le_bytes(tail), b.len()),
+                "{s}"
+            );
+        }
+    }
 }
 
 impl StrTable {
@@ -454,9 +507,7 @@ impl StrTable {
                 return None;
             }
             let i = slot as usize - 1;
-            if self.keys[i] == k
-                && (k.1 <= 8 || self.values[i].as_bytes()[8..] == v.as_bytes()[8..])
-            {
+            if self.keys[i] == k && (k.2 <= 16 || *self.values[i] == *v) {
                 return Some(i);
             }
             h = (h + 1) & mask;
@@ -512,12 +563,23 @@ pub struct Policy {
     pub(crate) archive_rules: RuleSet,
     /// Catch-all rules with a delete or shred ceiling.
     pub(crate) implicit_ceilings: RuleSet,
+    /// Each rule's periods and action, packed for evaluation.
+    pub(crate) limits: Vec<Limits>,
     /// Per tag of `tags`: the rules naming it in tags_any, in except.tags.
     pub(crate) tag_any_sets: Vec<RuleSet>,
     pub(crate) tag_none_sets: Vec<RuleSet>,
     /// Rules with a tags_any list; with a tags_all list.
     pub(crate) tags_any_rules: RuleSet,
     pub(crate) tags_all_rules: RuleSet,
+}
+
+/// A rule's periods and end action, without the rest of [`Rule`], so that
+/// evaluation reads a few cache lines.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) floor: Option<Period>,
+    pub(crate) ceiling: Option<Period>,
+    pub(crate) action: Option<EndAction>,
 }
 
 /// The most named events a policy may declare.
@@ -885,6 +947,7 @@ impl Loader {
             keeping_ceilings: RuleSet::default(),
             archive_rules: RuleSet::default(),
             implicit_ceilings: RuleSet::default(),
+            limits: Vec::new(),
             tag_any_sets: Vec::new(),
             tag_none_sets: Vec::new(),
             tags_any_rules: RuleSet::default(),
@@ -1274,6 +1337,15 @@ fn compile(p: &mut Policy) -> Result<(), String> {
         }
     }
     p.tags = tags;
+    p.limits = p
+        .rules
+        .iter()
+        .map(|r| Limits {
+            floor: r.floor,
+            ceiling: r.ceiling,
+            action: r.action,
+        })
+        .collect();
     p.slots = p
         .rules
         .iter()
