@@ -35,6 +35,7 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod audit;
 mod codec;
 mod error;
 pub mod ffi;
