@@ -52,6 +52,10 @@ impl<'a> Reader<'a> {
         Ok(i64::from_be_bytes(self.array()?))
     }
 
+    pub(crate) fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_be_bytes(self.array()?))
+    }
+
     /// A u16-length-prefixed byte string.
     pub(crate) fn lp16(&mut self) -> Result<&'a [u8]> {
         let n = self.u16()? as usize;
@@ -99,6 +103,9 @@ pub(crate) trait Writer {
         self.put(&v.to_be_bytes());
     }
     fn put_i64(&mut self, v: i64) {
+        self.put(&v.to_be_bytes());
+    }
+    fn put_u64(&mut self, v: u64) {
         self.put(&v.to_be_bytes());
     }
     /// A u16-length-prefixed byte string; callers check the length first.

@@ -42,7 +42,7 @@ use checks::{
 type Check = fn(&[u8]) -> bool;
 
 /// Every fuzz target and its check.
-const TARGETS: [(&str, Check); 12] = [
+const TARGETS: [(&str, Check); 14] = [
     ("envelope", checks::envelope),
     ("wrapped_secret", checks::wrapped_secret),
     ("grant", checks::grant),
@@ -55,6 +55,8 @@ const TARGETS: [(&str, Check); 12] = [
     ("scan_text", checks::scan_text),
     ("scan_dict", checks::scan_dict),
     ("retention_policy", checks::retention_policy),
+    ("audit_proof", checks::audit_proof),
+    ("audit_record", checks::audit_record),
 ];
 
 /// Corpus inputs that make chatvault panic today: each is a bug in `src/`,
@@ -194,6 +196,16 @@ fn corpus_scan_dict() {
 #[test]
 fn corpus_retention_policy() {
     replay("retention_policy");
+}
+
+#[test]
+fn corpus_audit_proof() {
+    replay("audit_proof");
+}
+
+#[test]
+fn corpus_audit_record() {
+    replay("audit_record");
 }
 
 // ---------------------------------------------------------------------------
@@ -1052,6 +1064,124 @@ fn retention_seeds(s: &mut Seeds) {
     s.add("retention_policy", "bad-deep", "[".repeat(200).into_bytes());
 }
 
+fn audit_proof_seeds(s: &mut Seeds) {
+    use chatvault::audit::merkle::{leaf_hash, MerkleTree};
+    let mut tree = MerkleTree::new();
+    for i in 0..37u64 {
+        tree.push(&i.to_be_bytes());
+    }
+    let inclusion = |index: u64, size: u64, proof: &[[u8; 32]]| {
+        let mut d = vec![0u8];
+        d.extend(index.to_le_bytes());
+        d.extend(size.to_le_bytes());
+        d.extend(leaf_hash(&index.to_be_bytes()));
+        proof.iter().for_each(|h| d.extend(h));
+        d
+    };
+    let consistency = |old: u64, new: u64, proof: &[[u8; 32]]| {
+        let mut d = vec![1u8];
+        d.extend(old.to_le_bytes());
+        d.extend(new.to_le_bytes());
+        proof.iter().for_each(|h| d.extend(h));
+        d
+    };
+    for (index, size) in [(0, 1), (5, 8), (36, 37), (20, 33)] {
+        let p = tree.inclusion_proof(index, size).unwrap();
+        s.add(
+            "audit_proof",
+            format!("valid-inclusion-{index}-{size}"),
+            inclusion(index, size, &p),
+        );
+    }
+    for (old, new) in [(1, 37), (6, 8), (32, 37), (37, 37)] {
+        let p = tree.consistency_proof(old, new).unwrap();
+        s.add(
+            "audit_proof",
+            format!("valid-consistency-{old}-{new}"),
+            consistency(old, new, &p),
+        );
+    }
+    let p = tree.inclusion_proof(5, 8).unwrap();
+    s.add(
+        "audit_proof",
+        "bad-inclusion-wrong-index",
+        inclusion(4, 8, &p),
+    );
+    s.add(
+        "audit_proof",
+        "bad-inclusion-short",
+        inclusion(5, 8, &p[..2]),
+    );
+    s.add(
+        "audit_proof",
+        "bad-inclusion-huge-size",
+        inclusion(5, u64::MAX, &p),
+    );
+    let c = tree.consistency_proof(6, 8).unwrap();
+    s.add(
+        "audit_proof",
+        "bad-consistency-swapped",
+        consistency(8, 6, &c),
+    );
+    s.add(
+        "audit_proof",
+        "bad-consistency-extra",
+        consistency(6, 8, &[c.clone(), vec![[0; 32]]].concat()),
+    );
+    s.add("audit_proof", "bad-too-short", vec![0u8; 10]);
+}
+
+fn audit_record_seeds(s: &mut Seeds) {
+    use chatvault::audit::{Commitment, Event, EventKind, Id, Ledger, ObjectKind, Role, Value};
+    let event = |i: u64| {
+        let mut e = Event::new(
+            1_767_225_600_000 + i as i64,
+            EventKind::ALL[i as usize % 23],
+            "agent-1",
+            Role::Agent,
+            "support",
+        );
+        e.objects
+            .push((ObjectKind::Conversation, Id::Plain(format!("conv-{i}"))));
+        e.objects.push((
+            ObjectKind::Customer,
+            Id::Committed(Commitment([i as u8; 32])),
+        ));
+        e.details
+            .insert("reason".into(), Value::Text("审计".into()));
+        e.details.insert("n".into(), Value::Int(-1));
+        e
+    };
+    // Records are joined with 0xFF 0xFE; a seed must not contain that pair
+    // inside a record, which these do not.
+    let join = |records: &[Vec<u8>]| records.join(&[0xFFu8, 0xFE][..]);
+    let mut log = Ledger::new("fuzz/audit").unwrap();
+    let records: Vec<Vec<u8>> = (0..3).map(|i| log.append(&event(i)).unwrap()).collect();
+    for r in &records {
+        assert!(
+            !r.windows(2).any(|w| w == [0xFF, 0xFE]),
+            "separator inside a seed record"
+        );
+    }
+    s.add("audit_record", "valid-one", records[0].clone());
+    s.add("audit_record", "valid-three", join(&records));
+    s.add(
+        "audit_record",
+        "bad-swapped",
+        join(&[records[1].clone(), records[0].clone()]),
+    );
+    s.add("audit_record", "bad-missing-first", join(&records[1..]));
+    let mut flipped = records[0].clone();
+    flipped[40] ^= 1;
+    s.add("audit_record", "bad-flipped", flipped);
+    s.add(
+        "audit_record",
+        "bad-event-only",
+        event(0).encode(0).unwrap(),
+    );
+    s.add("audit_record", "bad-empty", Vec::new());
+}
+
 fn seeds() -> Vec<Seed> {
     let mut s = Seeds::default();
     envelope_seeds(&mut s);
@@ -1065,6 +1195,8 @@ fn seeds() -> Vec<Seed> {
     restore_map_seeds(&mut s);
     scan_seeds(&mut s);
     retention_seeds(&mut s);
+    audit_proof_seeds(&mut s);
+    audit_record_seeds(&mut s);
     s.0
 }
 

@@ -1856,3 +1856,118 @@ pub fn retention_policy(data: &[u8]) -> bool {
     );
     true
 }
+
+/// A Merkle proof against a fixed tree of 37 leaves: byte 0 picks an
+/// inclusion (even) or consistency (odd) proof, then two little-endian
+/// u64 (leaf index and size, or old and new size), for inclusion a 32-byte
+/// leaf hash, then the proof's 32-byte hashes. Verification never panics
+/// whatever the sizes; it accepts only the tree's own proof for a leaf of
+/// the tree (or an empty proof where one is due), checked against the
+/// true roots.
+pub fn audit_proof(data: &[u8]) -> bool {
+    use chatvault::audit::merkle::{leaf_hash, verify_consistency, verify_inclusion, MerkleTree};
+    const LEAVES: u64 = 37;
+    if data.len() < 17 {
+        return false;
+    }
+    let mut tree = MerkleTree::new();
+    for i in 0..LEAVES {
+        tree.push(&i.to_be_bytes());
+    }
+    let a = u64::from_le_bytes(data[1..9].try_into().expect("8 bytes"));
+    let b = u64::from_le_bytes(data[9..17].try_into().expect("8 bytes"));
+    let root_of = |size: u64| {
+        tree.root_at(size.min(LEAVES))
+            .expect("size within the tree")
+    };
+    let hashes = |bytes: &[u8]| -> Option<Vec<[u8; 32]>> {
+        bytes.len().is_multiple_of(32).then(|| {
+            bytes
+                .chunks(32)
+                .map(|c| c.try_into().expect("32 bytes"))
+                .collect()
+        })
+    };
+    if data[0].is_multiple_of(2) {
+        if data.len() < 49 {
+            return false;
+        }
+        let leaf: [u8; 32] = data[17..49].try_into().expect("32 bytes");
+        let Some(proof) = hashes(&data[49..]) else {
+            return false;
+        };
+        let ok = verify_inclusion(&leaf, a, b, &proof, &root_of(b)).is_ok();
+        if ok && b <= LEAVES {
+            assert_eq!(leaf, leaf_hash(&a.to_be_bytes()), "a foreign leaf verified");
+            assert_eq!(
+                proof,
+                tree.inclusion_proof(a, b).expect("valid"),
+                "a forged path verified"
+            );
+        }
+        ok
+    } else {
+        let Some(proof) = hashes(&data[17..]) else {
+            return false;
+        };
+        let ok = verify_consistency(a, b, &proof, &root_of(a), &root_of(b)).is_ok();
+        if ok && b <= LEAVES && a > 0 {
+            assert_eq!(
+                proof,
+                tree.consistency_proof(a, b).expect("valid"),
+                "a forged proof verified"
+            );
+        }
+        ok
+    }
+}
+
+/// Audit records. The input is split at each `0xFF 0xFE` pair into
+/// records, which are replayed as a log named `fuzz/audit`: verification
+/// never panics, and when it succeeds every record's event decodes and
+/// re-encodes to exactly its bytes. The whole input is also decoded as one
+/// event, which must re-encode to itself when accepted.
+pub fn audit_record(data: &[u8]) -> bool {
+    use chatvault::audit::{verify_records, Event};
+    if let Ok((seq, e)) = Event::decode(data) {
+        assert_eq!(e.encode(seq).expect("decoded events encode"), data);
+    }
+    let records: Vec<&[u8]> = split_records(data);
+    match verify_records("fuzz/audit", records.iter().copied()) {
+        Ok(v) => {
+            assert_eq!(v.size, records.len() as u64);
+            for (i, r) in records.iter().enumerate() {
+                let (seq, e) = Event::decode(&r[32..]).expect("verified records decode");
+                assert_eq!(seq, i as u64);
+                assert_eq!(e.encode(seq).expect("encodes"), &r[32..]);
+            }
+            !records.is_empty()
+        }
+        Err(e) => {
+            assert_eq!(e.kind(), ErrorKind::Malformed, "{e}");
+            assert!(e.detail().starts_with("record "), "{e}");
+            false
+        }
+    }
+}
+
+/// `data` split at each `0xFF 0xFE` pair (none: one record; empty: none).
+pub fn split_records(data: &[u8]) -> Vec<&[u8]> {
+    if data.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i + 1 < data.len() {
+        if data[i] == 0xFF && data[i + 1] == 0xFE {
+            out.push(&data[start..i]);
+            start = i + 2;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(&data[start..]);
+    out
+}

@@ -1,9 +1,24 @@
 //! The tamper-evident audit log.
 //!
-//! Owns, so far: [`merkle`], RFC 6962 / RFC 9162 Merkle tree hashing with
-//! inclusion and consistency proofs that anyone can verify with the
-//! proof, the tree sizes and the roots alone. The event model, canonical
-//! encoding, hash chain, segment files, checkpoints (C2SP signed notes) and
-//! queries build on it.
+//! Owns, so far:
+//! - [`merkle`]: RFC 6962 / RFC 9162 Merkle tree hashing with inclusion and
+//!   consistency proofs that anyone can verify with the proof, the tree
+//!   sizes and the roots alone;
+//! - [`Event`] and its canonical encoding (docs/FORMAT.md section 13.1),
+//!   with personal data only as keyed [`Commitment`]s;
+//! - [`Ledger`]: records hash-chained to the one before and appended to the
+//!   Merkle tree, in memory, and [`verify_records`], which replays a log and
+//!   names the first record that does not belong.
+//!
+//! Segment files with group commit, signed checkpoints (C2SP signed notes),
+//! queries, exports and the C ABI build on these.
 
+mod event;
+mod ledger;
 pub mod merkle;
+
+pub use event::{
+    Commitment, Event, EventKind, Id, ObjectKind, Role, Value, EVENT_VERSION, MAX_EVENT_BYTES,
+    MAX_ITEMS, MAX_KEY_BYTES, MAX_NAME_BYTES,
+};
+pub use ledger::{genesis, verify_records, Ledger, Verified, MAX_LOG_ID};
