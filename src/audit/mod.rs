@@ -10,15 +10,23 @@
 //!   Merkle tree, in memory, and [`verify_records`], which replays a log and
 //!   names the first record that does not belong.
 //!
-//! Segment files with group commit, signed checkpoints (C2SP signed notes),
-//! queries, exports and the C ABI build on these.
+//! - [`AuditLog`]: the records in append-only segment files, each framed
+//!   with its length and CRC-32C, synced in groups (by batch or deadline)
+//!   with the durable size exposed; a torn last record is repaired on open
+//!   (and the repair logged), any other damage refuses to open.
+//!
+//! Signed checkpoints (C2SP signed notes), queries, exports and the C ABI
+//! build on these.
 
+mod crc32c;
 mod event;
 mod ledger;
 pub mod merkle;
+mod store;
 
 pub use event::{
     Commitment, Event, EventKind, Id, ObjectKind, Role, Value, EVENT_VERSION, MAX_EVENT_BYTES,
     MAX_ITEMS, MAX_KEY_BYTES, MAX_NAME_BYTES,
 };
 pub use ledger::{genesis, verify_records, Ledger, Verified, MAX_LOG_ID};
+pub use store::{AuditLog, CommitPolicy, OpenReport, DEFAULT_SEGMENT_BYTES, FRAME_OVERHEAD};

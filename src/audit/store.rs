@@ -1,0 +1,465 @@
+//! Audit log segment files: framing, group commit, repair on open.
+//!
+//! Owns: the segment file layout (docs/FORMAT.md section 13.3), [`AuditLog`]
+//! (a single writer: append, group commit by batch or deadline, durable
+//! size, poisoning on a failed write or sync), [`CommitPolicy`], and
+//! opening: every record is re-verified, a torn last record is cut off and
+//! the repair itself appended to the log, any other damage refuses to open.
+//!
+//! Invariants: records reported durable (`durable_size`) survive a crash;
+//! after a failed write or sync the writer refuses everything (the file may
+//! hold a partial batch, which the next open repairs); a log opens only if
+//! it verifies.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::crc32c::{crc32c, crc32c_update};
+use super::event::{Event, EventKind, Role, Value, MAX_EVENT_BYTES};
+use super::ledger::{verify_records, Ledger};
+use super::merkle::Hash;
+use crate::codec::{Reader, Writer};
+use crate::error::{Error, ErrorKind, Result};
+
+const MAGIC: &[u8; 4] = b"CVAL";
+const SEGMENT_VERSION: u8 = 1;
+const SUFFIX: &str = ".cvlog";
+/// Framing bytes around a record: length and CRC-32C.
+pub const FRAME_OVERHEAD: usize = 8;
+/// The longest record a frame may hold: a link and the longest event.
+const MAX_RECORD: usize = 32 + MAX_EVENT_BYTES;
+/// A new segment starts once the current one reaches this size.
+pub const DEFAULT_SEGMENT_BYTES: u64 = 64 << 20;
+
+/// When buffered records are written and synced (group commit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommitPolicy {
+    /// Sync once this many records are buffered.
+    pub max_batch: usize,
+    /// Sync when the oldest buffered record has waited this long (checked
+    /// on each append; call [`AuditLog::flush`] to bound it on an idle log).
+    pub max_delay: Duration,
+}
+
+impl Default for CommitPolicy {
+    /// 256 records or 10 ms.
+    fn default() -> Self {
+        CommitPolicy {
+            max_batch: 256,
+            max_delay: Duration::from_millis(10),
+        }
+    }
+}
+
+impl CommitPolicy {
+    /// Sync after every record.
+    pub const EVERY_RECORD: CommitPolicy = CommitPolicy {
+        max_batch: 1,
+        max_delay: Duration::ZERO,
+    };
+}
+
+/// What opening a log found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenReport {
+    /// Records that verified.
+    pub records: u64,
+    /// A torn last record was cut off: (segment file, offset it was cut
+    /// at, bytes dropped). The repair is also appended to the log as a
+    /// [`EventKind::LogRepaired`] event.
+    pub repaired: Option<(PathBuf, u64, u64)>,
+}
+
+/// An audit log stored in a directory of segment files, with one writer.
+///
+/// # Examples
+/// ```
+/// use chatvault::audit::{AuditLog, CommitPolicy, Event, EventKind, Role};
+///
+/// let dir = tempfile::tempdir()?;
+/// let mut log = AuditLog::create(dir.path(), "acme/audit", CommitPolicy::default())?;
+/// let e = Event::new(1_767_225_600_000, EventKind::ArchiveViewed, "sup-3", Role::Supervisor, "support");
+/// log.append(&e)?;
+/// assert_eq!(log.durable_size(), 0); // buffered
+/// log.flush()?;
+/// assert_eq!(log.durable_size(), 1);
+/// let root = log.root();
+/// drop(log);
+///
+/// let (log, report) = AuditLog::open(dir.path(), CommitPolicy::default())?;
+/// assert_eq!((report.records, report.repaired), (1, None));
+/// assert_eq!(log.root(), root);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct AuditLog {
+    dir: PathBuf,
+    ledger: Ledger,
+    file: File,
+    segment_bytes: u64,
+    segment_limit: u64,
+    buf: Vec<u8>,
+    buffered: usize,
+    durable: u64,
+    pending_since: Option<Instant>,
+    policy: CommitPolicy,
+    poisoned: Option<String>,
+}
+
+fn segment_name(first_seq: u64) -> String {
+    format!("{first_seq:020}{SUFFIX}")
+}
+
+fn header(log_id: &str, first_seq: u64) -> Vec<u8> {
+    let mut h = Vec::with_capacity(64);
+    h.put(MAGIC);
+    h.put_u8(SEGMENT_VERSION);
+    h.put_lp16(log_id.as_bytes());
+    h.put_u64(first_seq);
+    h
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io("syncing the audit log directory", e))
+}
+
+/// The segment files of `dir`, by first sequence number.
+fn segments(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io("listing the audit log", e))? {
+        let entry = entry.map_err(|e| Error::io("listing the audit log", e))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(num) = name.strip_suffix(SUFFIX) else {
+            continue;
+        };
+        if num.len() == 20 && num.bytes().all(|b| b.is_ascii_digit()) {
+            let first: u64 = num
+                .parse()
+                .map_err(|_| Error::malformed(format!("segment name {name}")))?;
+            out.push((first, entry.path()));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn create_segment(dir: &Path, log_id: &str, first_seq: u64) -> Result<(File, u64)> {
+    let path = dir.join(segment_name(first_seq));
+    let mut f = OpenOptions::new()
+        .create_new(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| Error::io("creating an audit segment", e))?;
+    let h = header(log_id, first_seq);
+    f.write_all(&h)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| Error::io("writing an audit segment header", e))?;
+    sync_dir(dir)?;
+    Ok((f, h.len() as u64))
+}
+
+impl AuditLog {
+    /// Create a new, empty log named `log_id` in the directory `dir`
+    /// (created if missing; it must not hold a log already).
+    pub fn create(dir: &Path, log_id: &str, policy: CommitPolicy) -> Result<AuditLog> {
+        let ledger = Ledger::new(log_id)?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io("creating the audit log directory", e))?;
+        if !segments(dir)?.is_empty() {
+            return Err(Error::invalid(format!(
+                "{} already holds an audit log",
+                dir.display()
+            )));
+        }
+        let (file, segment_bytes) = create_segment(dir, log_id, 0)?;
+        Ok(AuditLog {
+            dir: dir.to_owned(),
+            ledger,
+            file,
+            segment_bytes,
+            segment_limit: DEFAULT_SEGMENT_BYTES,
+            buf: Vec::new(),
+            buffered: 0,
+            durable: 0,
+            pending_since: None,
+            policy,
+            poisoned: None,
+        })
+    }
+
+    /// Open the log in `dir`: read and verify every record of every segment.
+    /// A torn last record (a crash mid-append) is cut off, and the repair is
+    /// appended to the log and synced; any other damage (a bad frame before
+    /// the end, a broken chain, a missing or foreign segment) refuses to
+    /// open with [`ErrorKind::Malformed`] naming the segment and offset or
+    /// record.
+    pub fn open(dir: &Path, policy: CommitPolicy) -> Result<(AuditLog, OpenReport)> {
+        let segs = segments(dir)?;
+        if segs.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("{} holds no audit log", dir.display()),
+            ));
+        }
+        let mut log_id: Option<String> = None;
+        let mut data: Vec<Vec<u8>> = Vec::with_capacity(segs.len());
+        let mut spans: Vec<(usize, usize, usize)> = Vec::new(); // (segment, start, end)
+        let mut torn: Option<(usize, u64, u64)> = None;
+        // A new segment whose header was torn: (file, 0, its length).
+        let mut torn_segment: Option<(PathBuf, u64, u64)> = None;
+        let mut count = 0u64;
+        for (si, (first, path)) in segs.iter().enumerate() {
+            let last = si + 1 == segs.len();
+            let mut bytes = Vec::new();
+            File::open(path)
+                .and_then(|mut f| f.read_to_end(&mut bytes))
+                .map_err(|e| Error::io("reading an audit segment", e))?;
+            let damaged = |at: usize, why: &str| {
+                Error::malformed(format!("{} at byte {at}: {why}", path.display()))
+            };
+            let mut r = Reader::new(&bytes, "audit segment header");
+            let parsed = (|| {
+                if r.array::<4>()? != *MAGIC {
+                    return Err(Error::malformed("not an audit segment"));
+                }
+                let v = r.u8()?;
+                if v != SEGMENT_VERSION {
+                    return Err(Error::new(
+                        ErrorKind::UnsupportedVersion,
+                        format!("audit segment version {v}"),
+                    ));
+                }
+                let id = r.str16()?.to_owned();
+                let seq = r.u64()?;
+                Ok((id, seq))
+            })();
+            let (id, seq) = match parsed {
+                Ok(h) => h,
+                // A crash while a new segment was being created leaves a
+                // prefix of its header and nothing else: drop the file.
+                Err(_)
+                    if last
+                        && si > 0
+                        && log_id
+                            .as_ref()
+                            .is_some_and(|id| header(id, count).starts_with(&bytes)) =>
+                {
+                    torn_segment = Some((path.clone(), 0, bytes.len() as u64));
+                    break;
+                }
+                Err(e) => return Err(damaged(0, &e.to_string())),
+            };
+            if seq != *first || seq != count {
+                return Err(damaged(
+                    0,
+                    &format!("starts at record {seq}, expected {count}"),
+                ));
+            }
+            if log_id.get_or_insert_with(|| id.clone()) != &id {
+                return Err(damaged(0, &format!("belongs to log {id:?}")));
+            }
+            let mut pos = bytes.len() - r.rest().len();
+            while pos < bytes.len() {
+                let left = bytes.len() - pos;
+                let len = (left >= 4).then(|| {
+                    u32::from_be_bytes(bytes[pos..pos + 4].try_into().expect("4 bytes")) as usize
+                });
+                let frame_end = len.map(|n| pos + 4 + n + 4);
+                let whole = frame_end.is_some_and(|e| e <= bytes.len())
+                    && len.is_some_and(|n| n <= MAX_RECORD);
+                let good = whole && {
+                    let n = len.expect("length read");
+                    let stored = u32::from_be_bytes(
+                        bytes[pos + 4 + n..pos + 8 + n].try_into().expect("4 bytes"),
+                    );
+                    stored == crc32c(&bytes[pos..pos + 4 + n])
+                };
+                if good {
+                    let n = len.expect("length read");
+                    spans.push((si, pos + 4, pos + 4 + n));
+                    pos += 8 + n;
+                    count += 1;
+                    continue;
+                }
+                // A frame that cannot be read: torn only if it is the last
+                // thing in the last segment.
+                let reaches_end = !whole || frame_end == Some(bytes.len());
+                if last && reaches_end {
+                    torn = Some((si, pos as u64, left as u64));
+                    break;
+                }
+                return Err(damaged(
+                    pos,
+                    "damaged frame (length or checksum) before the end of the log",
+                ));
+            }
+            data.push(bytes);
+        }
+        let log_id = log_id.expect("at least one segment");
+        let verified = verify_records(&log_id, spans.iter().map(|&(si, a, b)| &data[si][a..b]))?;
+        let mut segs = segs;
+        if let Some((path, _, _)) = &torn_segment {
+            std::fs::remove_file(path)
+                .map_err(|e| Error::io("removing a torn audit segment", e))?;
+            sync_dir(dir)?;
+            segs.pop();
+        }
+        let last_path = segs.last().expect("at least one segment").1.clone();
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&last_path)
+            .map_err(|e| Error::io("opening the last audit segment", e))?;
+        let mut segment_bytes = data.last().map_or(0, |d| d.len() as u64);
+        let mut report = OpenReport {
+            records: verified.size,
+            repaired: torn_segment,
+        };
+        if let Some((_, at, dropped)) = torn {
+            file.set_len(at)
+                .and_then(|()| file.sync_all())
+                .map_err(|e| Error::io("cutting a torn audit record", e))?;
+            segment_bytes = at;
+            report.repaired = Some((last_path.clone(), at, dropped));
+        }
+        let mut log = AuditLog {
+            dir: dir.to_owned(),
+            ledger: verified.ledger,
+            file,
+            segment_bytes,
+            segment_limit: DEFAULT_SEGMENT_BYTES,
+            buf: Vec::new(),
+            buffered: 0,
+            durable: verified.size,
+            pending_since: None,
+            policy,
+            poisoned: None,
+        };
+        if let Some((path, at, dropped)) = &report.repaired {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            let mut e = Event::new(now, EventKind::LogRepaired, "chatvault", Role::System, "");
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            e.details.insert("segment".into(), Value::Text(name));
+            e.details.insert("offset".into(), Value::Int(*at as i64));
+            e.details
+                .insert("dropped_bytes".into(), Value::Int(*dropped as i64));
+            log.append(&e)?;
+            log.flush()?;
+        }
+        Ok((log, report))
+    }
+
+    /// Start a new segment once the current one reaches `bytes` (default
+    /// 64 MiB).
+    pub fn set_segment_limit(&mut self, bytes: u64) {
+        self.segment_limit = bytes.max(1);
+    }
+
+    fn check(&self) -> Result<()> {
+        match &self.poisoned {
+            Some(why) => Err(Error::new(
+                ErrorKind::Poisoned,
+                format!("the audit log failed to write earlier ({why}); reopen it"),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Append `event`; returns its sequence number. The record is durable
+    /// once [`AuditLog::durable_size`] exceeds that number: at the latest
+    /// when the batch fills, its deadline passes on a later append, or
+    /// [`AuditLog::flush`] is called.
+    pub fn append(&mut self, event: &Event) -> Result<u64> {
+        self.check()?;
+        let seq = self.ledger.size();
+        let record = self.ledger.append(event)?;
+        let start = self.buf.len();
+        self.buf.put_u32(record.len() as u32);
+        self.buf.put(&record);
+        let crc = crc32c_update(crc32c(&self.buf[start..start + 4]), &record);
+        self.buf.put_u32(crc);
+        self.buffered += 1;
+        let since = *self.pending_since.get_or_insert_with(Instant::now);
+        if self.buffered >= self.policy.max_batch || since.elapsed() >= self.policy.max_delay {
+            self.flush()?;
+        }
+        Ok(seq)
+    }
+
+    /// Write and sync every buffered record; returns the durable size. A
+    /// failed write or sync poisons the writer: every later call fails with
+    /// [`ErrorKind::Poisoned`] until the log is reopened.
+    pub fn flush(&mut self) -> Result<u64> {
+        self.check()?;
+        if self.buffered == 0 {
+            return Ok(self.durable);
+        }
+        let written = self
+            .file
+            .write_all(&self.buf)
+            .and_then(|()| self.file.sync_data());
+        if let Err(e) = written {
+            self.poisoned = Some(e.to_string());
+            return Err(Error::io("writing the audit log", e));
+        }
+        self.segment_bytes += self.buf.len() as u64;
+        self.buf.clear();
+        self.buffered = 0;
+        self.pending_since = None;
+        self.durable = self.ledger.size();
+        if self.segment_bytes >= self.segment_limit {
+            match create_segment(&self.dir, self.ledger.log_id(), self.durable) {
+                Ok((file, bytes)) => {
+                    self.file = file;
+                    self.segment_bytes = bytes;
+                }
+                Err(e) => {
+                    self.poisoned = Some(e.to_string());
+                    return Err(e);
+                }
+            }
+        }
+        Ok(self.durable)
+    }
+
+    /// Records appended (durable or not).
+    pub fn size(&self) -> u64 {
+        self.ledger.size()
+    }
+
+    /// Records known to be on stable storage.
+    pub fn durable_size(&self) -> u64 {
+        self.durable
+    }
+
+    /// The Merkle root of every appended record.
+    pub fn root(&self) -> Hash {
+        self.ledger.root()
+    }
+
+    /// The in-memory log: chain head, tree and proofs.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The log's name.
+    pub fn log_id(&self) -> &str {
+        self.ledger.log_id()
+    }
+}
+
+impl Drop for AuditLog {
+    /// Best effort: write and sync what is buffered.
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
