@@ -158,8 +158,8 @@
  * The result of every fallible chatvault C function.
  *
  * Numbers are stable and grouped by module: 0 success, 100 general, 200
- * sealing, 300 keys; 400 (masking), 500 (scanning), 600 (retention), 700
- * (audit) and 800 (archive) are reserved. Codes are only ever added, never
+ * sealing, 300 keys, 600 retention, 700 audit; 400 (masking), 500
+ * (scanning) and 800 (archive) are reserved. Codes are only ever added, never
  * renumbered or removed. The type is a `uint32_t` in C, so a library newer
  * than the header may return a code the header does not name: treat any
  * unknown non-zero code as a failure and show its message with
@@ -269,6 +269,11 @@ enum chatvault_result
      * problem, each naming the rule and the field.
      */
     CHATVAULT_RESULT_POLICY = 600,
+    /**
+     * A signature of a signed note or checkpoint does not verify, or no
+     * trusted key signed it.
+     */
+    CHATVAULT_RESULT_BAD_SIGNATURE = 700,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

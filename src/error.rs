@@ -60,6 +60,9 @@ pub enum ErrorKind {
     /// A retention policy was refused: the detail lists every problem, each
     /// naming the rule and the field.
     Policy,
+    /// A signature (of a signed note or checkpoint) does not verify, or no
+    /// trusted key signed.
+    BadSignature,
 }
 
 impl ErrorKind {
@@ -82,6 +85,7 @@ impl ErrorKind {
             ErrorKind::Poisoned => "object poisoned by an earlier failure",
             ErrorKind::TooLarge => "input too large",
             ErrorKind::Policy => "retention policy refused",
+            ErrorKind::BadSignature => "signature does not verify",
         }
     }
 }

@@ -42,7 +42,7 @@ use checks::{
 type Check = fn(&[u8]) -> bool;
 
 /// Every fuzz target and its check.
-const TARGETS: [(&str, Check); 14] = [
+const TARGETS: [(&str, Check); 15] = [
     ("envelope", checks::envelope),
     ("wrapped_secret", checks::wrapped_secret),
     ("grant", checks::grant),
@@ -57,6 +57,7 @@ const TARGETS: [(&str, Check); 14] = [
     ("retention_policy", checks::retention_policy),
     ("audit_proof", checks::audit_proof),
     ("audit_record", checks::audit_record),
+    ("audit_checkpoint", checks::audit_checkpoint),
 ];
 
 /// Corpus inputs that make chatvault panic today: each is a bug in `src/`,
@@ -206,6 +207,11 @@ fn corpus_audit_proof() {
 #[test]
 fn corpus_audit_record() {
     replay("audit_record");
+}
+
+#[test]
+fn corpus_audit_checkpoint() {
+    replay("audit_checkpoint");
 }
 
 // ---------------------------------------------------------------------------
@@ -1182,6 +1188,53 @@ fn audit_record_seeds(s: &mut Seeds) {
     s.add("audit_record", "bad-empty", Vec::new());
 }
 
+fn audit_checkpoint_seeds(s: &mut Seeds) {
+    use chatvault::audit::{Checkpoint, NoteSigner};
+    let spec = "This is an example message.\n\n\u{2014} example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
+    s.add("audit_checkpoint", "valid-spec-note", spec.as_bytes());
+    let key = NoteSigner::from_seed("acme-audit-log", &[3u8; 32]).unwrap();
+    let cp = Checkpoint {
+        origin: "acme/audit".into(),
+        size: 1234,
+        root: [9; 32],
+        extensions: vec![],
+    };
+    s.add(
+        "audit_checkpoint",
+        "valid-checkpoint",
+        cp.sign(&[&key]).unwrap().into_bytes(),
+    );
+    let cp2 = Checkpoint {
+        extensions: vec!["ext".into()],
+        ..cp.clone()
+    };
+    s.add(
+        "audit_checkpoint",
+        "valid-checkpoint-ext",
+        cp2.sign(&[&key]).unwrap().into_bytes(),
+    );
+    s.add(
+        "audit_checkpoint",
+        "bad-tampered-spec",
+        spec.replace("example message", "exemple message")
+            .into_bytes(),
+    );
+    s.add(
+        "audit_checkpoint",
+        "bad-no-signature",
+        cp.to_text().into_bytes(),
+    );
+    s.add(
+        "audit_checkpoint",
+        "bad-leading-zero",
+        cp.sign(&[&key])
+            .unwrap()
+            .replacen("1234", "01234", 1)
+            .into_bytes(),
+    );
+    s.add("audit_checkpoint", "bad-not-utf8", b"\xff\n\n".to_vec());
+}
+
 fn seeds() -> Vec<Seed> {
     let mut s = Seeds::default();
     envelope_seeds(&mut s);
@@ -1197,6 +1250,7 @@ fn seeds() -> Vec<Seed> {
     retention_seeds(&mut s);
     audit_proof_seeds(&mut s);
     audit_record_seeds(&mut s);
+    audit_checkpoint_seeds(&mut s);
     s.0
 }
 

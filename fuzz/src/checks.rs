@@ -1971,3 +1971,33 @@ pub fn split_records(data: &[u8]) -> Vec<&[u8]> {
     out.push(&data[start..]);
     out
 }
+
+/// A signed checkpoint note. Parsing never panics; a note that opens under
+/// the C2SP specification's example key (whose private key is not
+/// published) is that specification's example note, and a note that parses
+/// re-signs to the same structure; a checkpoint body that parses prints back
+/// to exactly its text.
+pub fn audit_checkpoint(data: &[u8]) -> bool {
+    use chatvault::audit::{open_note, parse_note, Checkpoint, NoteVerifier};
+    const SPEC_VKEY: &str = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
+    let Ok(text) = std::str::from_utf8(data) else {
+        return false;
+    };
+    if let Ok(cp) = Checkpoint::parse(text) {
+        assert_eq!(cp.to_text(), text, "a checkpoint body has one form");
+    }
+    let spec = NoteVerifier::from_encoded(SPEC_VKEY).expect("spec key");
+    if let Ok((body, signed)) = open_note(text, &[&spec]) {
+        assert_eq!(
+            body, "This is an example message.\n",
+            "a note forged under the spec key"
+        );
+        assert_eq!(signed, ["example.com/foo"]);
+        return true;
+    }
+    if let Ok((body, sigs)) = parse_note(text) {
+        assert!(text.starts_with(&body) && !sigs.is_empty());
+        return Checkpoint::parse(&body).is_ok();
+    }
+    false
+}

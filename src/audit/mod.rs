@@ -22,6 +22,7 @@ mod crc32c;
 mod event;
 mod ledger;
 pub mod merkle;
+mod note;
 mod store;
 
 pub use event::{
@@ -29,4 +30,8 @@ pub use event::{
     MAX_ITEMS, MAX_KEY_BYTES, MAX_NAME_BYTES,
 };
 pub use ledger::{genesis, verify_records, Ledger, Verified, MAX_LOG_ID};
+pub use note::{
+    open_note, parse_note, sign_note, Checkpoint, NoteSignature, NoteSigner, NoteVerifier,
+    MAX_NOTE_BYTES,
+};
 pub use store::{AuditLog, CommitPolicy, OpenReport, DEFAULT_SEGMENT_BYTES, FRAME_OVERHEAD};

@@ -20,6 +20,7 @@ use super::crc32c::{crc32c, crc32c_update};
 use super::event::{Event, EventKind, Role, Value, MAX_EVENT_BYTES};
 use super::ledger::{verify_records, Ledger};
 use super::merkle::Hash;
+use super::note::{parse_note, Checkpoint, NoteSigner};
 use crate::codec::{Reader, Writer};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -106,7 +107,11 @@ pub struct AuditLog {
     pending_since: Option<Instant>,
     policy: CommitPolicy,
     poisoned: Option<String>,
+    signed: Option<Checkpoint>,
 }
+
+/// The file holding the last checkpoint the log signed.
+const CHECKPOINT_FILE: &str = "checkpoint";
 
 fn segment_name(first_seq: u64) -> String {
     format!("{first_seq:020}{SUFFIX}")
@@ -189,6 +194,7 @@ impl AuditLog {
             pending_since: None,
             policy,
             poisoned: None,
+            signed: None,
         })
     }
 
@@ -309,6 +315,7 @@ impl AuditLog {
             sync_dir(dir)?;
             segs.pop();
         }
+        let signed = read_checkpoint(dir, &log_id, &verified.ledger)?;
         let last_path = segs.last().expect("at least one segment").1.clone();
         let file = OpenOptions::new()
             .append(true)
@@ -338,6 +345,7 @@ impl AuditLog {
             pending_since: None,
             policy,
             poisoned: None,
+            signed,
         };
         if let Some((path, at, dropped)) = &report.repaired {
             let now = SystemTime::now()
@@ -431,6 +439,47 @@ impl AuditLog {
         Ok(self.durable)
     }
 
+    /// Sign a checkpoint of every record appended so far (they are synced
+    /// first): a C2SP signed note with the log id as origin, the durable
+    /// size and the root. It is also kept in the log's directory, and
+    /// opening the log later refuses records that do not extend it (a log
+    /// cut short or rewritten). The log never signs a tree smaller than one
+    /// it signed before.
+    pub fn checkpoint(&mut self, signer: &NoteSigner) -> Result<String> {
+        self.flush()?;
+        let size = self.durable;
+        if let Some(prev) = &self.signed {
+            if size < prev.size {
+                return Err(Error::invalid(format!(
+                    "the log signed a tree of {} records before; it holds {size}",
+                    prev.size
+                )));
+            }
+        }
+        let cp = Checkpoint {
+            origin: self.log_id().to_owned(),
+            size,
+            root: self.ledger.tree().root_at(size)?,
+            extensions: Vec::new(),
+        };
+        let note = cp.sign(&[signer])?;
+        let tmp = self.dir.join(format!("{CHECKPOINT_FILE}.tmp"));
+        let kept = File::create(&tmp)
+            .and_then(|mut f| f.write_all(note.as_bytes()).and_then(|()| f.sync_all()))
+            .and_then(|()| std::fs::rename(&tmp, self.dir.join(CHECKPOINT_FILE)));
+        if let Err(e) = kept {
+            return Err(Error::io("keeping the signed checkpoint", e));
+        }
+        sync_dir(&self.dir)?;
+        self.signed = Some(cp);
+        Ok(note)
+    }
+
+    /// The last checkpoint this log signed, if any.
+    pub fn last_checkpoint(&self) -> Option<&Checkpoint> {
+        self.signed.as_ref()
+    }
+
     /// Records appended (durable or not).
     pub fn size(&self) -> u64 {
         self.ledger.size()
@@ -455,6 +504,37 @@ impl AuditLog {
     pub fn log_id(&self) -> &str {
         self.ledger.log_id()
     }
+}
+
+/// The checkpoint kept in `dir`, checked against the verified records: the
+/// records must extend it.
+fn read_checkpoint(dir: &Path, log_id: &str, ledger: &Ledger) -> Result<Option<Checkpoint>> {
+    let path = dir.join(CHECKPOINT_FILE);
+    let note = match std::fs::read_to_string(&path) {
+        Ok(n) => n,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("reading the signed checkpoint", e)),
+    };
+    let bad = |why: String| Error::malformed(format!("{}: {why}", path.display()));
+    let (text, _) = parse_note(&note).map_err(|e| bad(e.to_string()))?;
+    let cp = Checkpoint::parse(&text).map_err(|e| bad(e.to_string()))?;
+    if cp.origin != log_id {
+        return Err(bad(format!("signed for log {:?}", cp.origin)));
+    }
+    if cp.size > ledger.size() {
+        return Err(bad(format!(
+            "the log was cut short: it signed {} records and holds {}",
+            cp.size,
+            ledger.size()
+        )));
+    }
+    if ledger.tree().root_at(cp.size)? != cp.root {
+        return Err(bad(format!(
+            "the first {} records differ from those the log signed",
+            cp.size
+        )));
+    }
+    Ok(Some(cp))
 }
 
 impl Drop for AuditLog {

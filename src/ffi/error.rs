@@ -18,8 +18,8 @@ use super::handle::write_text;
 /// The result of every fallible chatvault C function.
 ///
 /// Numbers are stable and grouped by module: 0 success, 100 general, 200
-/// sealing, 300 keys; 400 (masking), 500 (scanning), 600 (retention), 700
-/// (audit) and 800 (archive) are reserved. Codes are only ever added, never
+/// sealing, 300 keys, 600 retention, 700 audit; 400 (masking), 500
+/// (scanning) and 800 (archive) are reserved. Codes are only ever added, never
 /// renumbered or removed. The type is a `uint32_t` in C, so a library newer
 /// than the header may return a code the header does not name: treat any
 /// unknown non-zero code as a failure and show its message with
@@ -85,11 +85,14 @@ pub enum chatvault_result {
     /// A retention policy was refused; the last error message lists every
     /// problem, each naming the rule and the field.
     Policy = 600,
+    /// A signature of a signed note or checkpoint does not verify, or no
+    /// trusted key signed it.
+    BadSignature = 700,
 }
 
 impl chatvault_result {
     /// Every code, in number order.
-    pub(crate) const ALL: [chatvault_result; 21] = [
+    pub(crate) const ALL: [chatvault_result; 22] = [
         chatvault_result::Ok,
         chatvault_result::NullPointer,
         chatvault_result::InvalidArgument,
@@ -111,6 +114,7 @@ impl chatvault_result {
         chatvault_result::GrantExpired,
         chatvault_result::GrantInvalid,
         chatvault_result::Policy,
+        chatvault_result::BadSignature,
     ];
 
     /// The code for a number, if it names one.
@@ -144,6 +148,7 @@ impl chatvault_result {
             R::GrantExpired => ErrorKind::GrantExpired.description(),
             R::GrantInvalid => ErrorKind::GrantInvalid.description(),
             R::Policy => ErrorKind::Policy.description(),
+            R::BadSignature => ErrorKind::BadSignature.description(),
         }
     }
 }
@@ -172,6 +177,7 @@ pub(crate) fn code_of(kind: ErrorKind) -> chatvault_result {
         ErrorKind::Poisoned => R::Poisoned,
         ErrorKind::TooLarge => R::TooLarge,
         ErrorKind::Policy => R::Policy,
+        ErrorKind::BadSignature => R::BadSignature,
         _ => R::Other,
     }
 }
@@ -360,6 +366,7 @@ mod tests {
             ErrorKind::Poisoned,
             ErrorKind::TooLarge,
             ErrorKind::Policy,
+            ErrorKind::BadSignature,
         ];
         let mut seen = std::collections::HashSet::new();
         for k in kinds {
@@ -398,6 +405,7 @@ mod tests {
             (R::GrantExpired, 303),
             (R::GrantInvalid, 304),
             (R::Policy, 600),
+            (R::BadSignature, 700),
         ];
         assert_eq!(expected.len(), R::ALL.len());
         for ((code, n), listed) in expected.into_iter().zip(R::ALL) {
@@ -408,6 +416,7 @@ mod tests {
         assert_eq!(R::from_u32(1), None);
         assert_eq!(R::from_u32(400), None);
         assert_eq!(R::from_u32(601), None);
+        assert_eq!(R::from_u32(701), None);
     }
 
     #[test]
