@@ -15,14 +15,18 @@
 //!   with the durable size exposed; a torn last record is repaired on open
 //!   (and the repair logged), any other damage refuses to open.
 //!
-//! Signed checkpoints (C2SP signed notes), queries, exports and the C ABI
-//! build on these.
+//! - [`Checkpoint`]s: C2SP tlog checkpoints in C2SP signed notes
+//!   ([`NoteSigner`], [`NoteVerifier`]), with cosignatures;
+//! - [`Query`] and exports for auditors ([`AuditLog::export`],
+//!   [`verify_export`]): JSON lines with a signed checkpoint and an
+//!   inclusion proof per event, verifiable offline.
 
 mod crc32c;
 mod event;
 mod ledger;
 pub mod merkle;
 mod note;
+mod query;
 mod store;
 
 pub use event::{
@@ -34,4 +38,5 @@ pub use note::{
     open_note, parse_note, sign_note, Checkpoint, NoteSignature, NoteSigner, NoteVerifier,
     MAX_NOTE_BYTES,
 };
+pub use query::{verify_export, Entry, Query};
 pub use store::{AuditLog, CommitPolicy, OpenReport, DEFAULT_SEGMENT_BYTES, FRAME_OVERHEAD};

@@ -475,6 +475,52 @@ impl AuditLog {
         Ok(note)
     }
 
+    /// Visit every record in order (buffered ones are synced first): its
+    /// sequence number and bytes. Each record is checked against the tree
+    /// built when the log was opened or appended to, so a file changed
+    /// underneath the log since then is reported, not read.
+    pub(crate) fn for_each_record(
+        &mut self,
+        mut visit: impl FnMut(u64, &[u8]) -> Result<bool>,
+    ) -> Result<()> {
+        self.flush()?;
+        let mut seq = 0u64;
+        for (_, path) in segments(&self.dir)? {
+            let mut bytes = Vec::new();
+            File::open(&path)
+                .and_then(|mut f| f.read_to_end(&mut bytes))
+                .map_err(|e| Error::io("reading an audit segment", e))?;
+            let mut r = Reader::new(&bytes, "audit segment");
+            r.bytes(4 + 1)?;
+            r.lp16()?;
+            r.u64()?;
+            while seq < self.durable {
+                let len = match r.u32() {
+                    Ok(n) => n as usize,
+                    Err(_) => break, // the next segment
+                };
+                let record = r.bytes(len)?;
+                r.u32()?;
+                if self.ledger.tree().leaf(seq) != Some(super::merkle::leaf_hash(record)) {
+                    return Err(Error::malformed(format!(
+                        "record {seq} changed on disk since the log was opened"
+                    )));
+                }
+                if !visit(seq, record)? {
+                    return Ok(());
+                }
+                seq += 1;
+            }
+        }
+        if seq != self.durable {
+            return Err(Error::malformed(format!(
+                "the segments hold {seq} records; the log has {}",
+                self.durable
+            )));
+        }
+        Ok(())
+    }
+
     /// The last checkpoint this log signed, if any.
     pub fn last_checkpoint(&self) -> Option<&Checkpoint> {
         self.signed.as_ref()
