@@ -42,7 +42,7 @@ use checks::{
 type Check = fn(&[u8]) -> bool;
 
 /// Every fuzz target and its check.
-const TARGETS: [(&str, Check); 15] = [
+const TARGETS: [(&str, Check); 16] = [
     ("envelope", checks::envelope),
     ("wrapped_secret", checks::wrapped_secret),
     ("grant", checks::grant),
@@ -58,6 +58,7 @@ const TARGETS: [(&str, Check); 15] = [
     ("audit_proof", checks::audit_proof),
     ("audit_record", checks::audit_record),
     ("audit_checkpoint", checks::audit_checkpoint),
+    ("audit_export", checks::audit_export),
 ];
 
 /// Corpus inputs that make chatvault panic today: each is a bug in `src/`,
@@ -212,6 +213,11 @@ fn corpus_audit_record() {
 #[test]
 fn corpus_audit_checkpoint() {
     replay("audit_checkpoint");
+}
+
+#[test]
+fn corpus_audit_export() {
+    replay("audit_export");
 }
 
 // ---------------------------------------------------------------------------
@@ -1235,6 +1241,62 @@ fn audit_checkpoint_seeds(s: &mut Seeds) {
     s.add("audit_checkpoint", "bad-not-utf8", b"\xff\n\n".to_vec());
 }
 
+fn audit_export_seeds(s: &mut Seeds) {
+    use chatvault::audit::{
+        AuditLog, CommitPolicy, Event, EventKind, NoteSigner, Query, Role, Value,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = AuditLog::create(dir.path(), "acme/audit", CommitPolicy::default()).unwrap();
+    for i in 0..9u64 {
+        let kind = [EventKind::ArchiveViewed, EventKind::FieldRevealed][i as usize % 2];
+        let mut e = Event::new(
+            1_767_225_600_000 + i as i64,
+            kind,
+            "agent-1",
+            Role::Agent,
+            "support",
+        );
+        e.details.insert("n".into(), Value::Int(i as i64));
+        log.append(&e).unwrap();
+    }
+    let key = NoteSigner::from_seed("acme-audit-log", &[7u8; 32]).unwrap();
+    let some = log
+        .export(
+            &Query {
+                kinds: vec![EventKind::FieldRevealed],
+                ..Query::default()
+            },
+            &key,
+        )
+        .unwrap();
+    s.add("audit_export", "valid-reveals", some.as_bytes());
+    let none = log
+        .export(
+            &Query {
+                actor: Some("nobody".into()),
+                ..Query::default()
+            },
+            &key,
+        )
+        .unwrap();
+    s.add("audit_export", "valid-empty", none.as_bytes());
+    s.add(
+        "audit_export",
+        "bad-changed-field",
+        some.replacen("\"int\":1", "\"int\":2", 1).into_bytes(),
+    );
+    let lines: Vec<&str> = some.lines().collect();
+    s.add(
+        "audit_export",
+        "bad-missing-line",
+        format!("{}\n{}\n", lines[0], lines[2]).into_bytes(),
+    );
+    let other = NoteSigner::from_seed("acme-audit-log", &[8u8; 32]).unwrap();
+    let foreign = log.export(&Query::default(), &other).unwrap();
+    s.add("audit_export", "bad-other-key", foreign.into_bytes());
+    s.add("audit_export", "bad-empty", Vec::new());
+}
+
 fn seeds() -> Vec<Seed> {
     let mut s = Seeds::default();
     envelope_seeds(&mut s);
@@ -1251,6 +1313,7 @@ fn seeds() -> Vec<Seed> {
     audit_proof_seeds(&mut s);
     audit_record_seeds(&mut s);
     audit_checkpoint_seeds(&mut s);
+    audit_export_seeds(&mut s);
     s.0
 }
 
