@@ -243,3 +243,78 @@ fn crc32c_of(data: &[u8]) -> u32 {
     }
     !c
 }
+
+#[test]
+fn an_outside_checkpoint_detects_truncation_and_the_directory_verifies_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = NoteSigner::generate("acme-audit-log").unwrap();
+    let mut log = AuditLog::create(dir.path(), "acme/audit", CommitPolicy::EVERY_RECORD).unwrap();
+    for i in 0..10 {
+        log.append(&event(i)).unwrap();
+    }
+    // An auditor keeps this checkpoint outside the log.
+    let kept = log.checkpoint(&key).unwrap();
+    let (cp, _) = Checkpoint::open(&kept, &key.verifier(), &[]).unwrap();
+    log.ledger().check_extends(&cp).unwrap();
+    for i in 10..15 {
+        log.append(&event(i)).unwrap();
+    }
+    log.ledger().check_extends(&cp).unwrap();
+    drop(log);
+
+    let report = AuditLog::verify_dir(dir.path()).unwrap();
+    assert_eq!(
+        (report.log_id.as_str(), report.records, report.torn.clone()),
+        ("acme/audit", 15, None)
+    );
+    assert_eq!(report.checkpoint.as_ref().map(|c| c.size), Some(10));
+
+    // Someone removes the kept checkpoint file and cuts the log to 6
+    // records: the log opens, but the auditor's checkpoint catches it.
+    std::fs::remove_file(dir.path().join("checkpoint")).unwrap();
+    let seg = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "cvlog"))
+        .unwrap();
+    let full = std::fs::read(&seg).unwrap();
+    // The end of the sixth record's frame (header, then length-prefixed
+    // frames with a 4-byte checksum).
+    let mut pos = 4 + 1 + 2 + "acme/audit".len() + 8;
+    for _ in 0..6 {
+        let n = u32::from_be_bytes(full[pos..pos + 4].try_into().unwrap()) as usize;
+        pos += 8 + n;
+    }
+    std::fs::write(&seg, &full[..pos]).unwrap();
+    let (log, report) = AuditLog::open(dir.path(), CommitPolicy::EVERY_RECORD).unwrap();
+    assert_eq!((report.records, report.repaired), (6, None));
+    let e = log.ledger().check_extends(&cp).unwrap_err();
+    assert!(
+        e.detail()
+            .contains("cut short: a checkpoint covers 10 records, the log holds 6"),
+        "{e}"
+    );
+    drop(log);
+
+    // A torn tail is reported by verify_dir and left as it is.
+    let mut torn = std::fs::read(&seg).unwrap();
+    torn.extend_from_slice(&[0, 0, 1]);
+    std::fs::write(&seg, &torn).unwrap();
+    let report = AuditLog::verify_dir(dir.path()).unwrap();
+    assert_eq!(
+        report.torn.as_ref().map(|t| (t.1, t.2)),
+        Some((torn.len() as u64 - 3, 3))
+    );
+    assert_eq!(std::fs::read(&seg).unwrap(), torn);
+    let other = Checkpoint {
+        origin: "other".into(),
+        ..cp.clone()
+    };
+    let (log, _) = AuditLog::open(dir.path(), CommitPolicy::EVERY_RECORD).unwrap();
+    assert!(log
+        .ledger()
+        .check_extends(&other)
+        .unwrap_err()
+        .detail()
+        .contains("of log \"other\""));
+}

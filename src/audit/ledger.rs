@@ -112,6 +112,34 @@ impl Ledger {
         Ok(record)
     }
 
+    /// Check that this log extends `checkpoint` (for example one an auditor
+    /// kept from an earlier export): same origin, at least its size, and
+    /// its root at that size. A log cut short, or with records changed
+    /// below the checkpoint, fails ([`ErrorKind::Malformed`]).
+    pub fn check_extends(&self, checkpoint: &super::Checkpoint) -> Result<()> {
+        let bad = |why: String| Error::new(ErrorKind::Malformed, why);
+        if checkpoint.origin != self.log_id {
+            return Err(bad(format!(
+                "the checkpoint is of log {:?}",
+                checkpoint.origin
+            )));
+        }
+        if checkpoint.size > self.size() {
+            return Err(bad(format!(
+                "the log was cut short: a checkpoint covers {} records, the log holds {}",
+                checkpoint.size,
+                self.size()
+            )));
+        }
+        if self.tree.root_at(checkpoint.size)? != checkpoint.root {
+            return Err(bad(format!(
+                "the first {} records differ from the checkpoint's",
+                checkpoint.size
+            )));
+        }
+        Ok(())
+    }
+
     fn push_record(&mut self, record: &[u8]) {
         let leaf = leaf_hash(record);
         self.tree.push_hash(leaf);

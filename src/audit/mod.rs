@@ -39,4 +39,6 @@ pub use note::{
     MAX_NOTE_BYTES,
 };
 pub use query::{verify_export, Entry, Query};
-pub use store::{AuditLog, CommitPolicy, OpenReport, DEFAULT_SEGMENT_BYTES, FRAME_OVERHEAD};
+pub use store::{
+    AuditLog, CommitPolicy, DirReport, OpenReport, DEFAULT_SEGMENT_BYTES, FRAME_OVERHEAD,
+};

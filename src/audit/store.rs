@@ -110,6 +110,35 @@ pub struct AuditLog {
     signed: Option<Checkpoint>,
 }
 
+/// What reading a log directory found.
+struct Scan {
+    segs: Vec<(u64, PathBuf)>,
+    /// Bytes of the last segment read.
+    last_len: u64,
+    verified: super::ledger::Verified,
+    /// A torn last frame: (offset, bytes from there to the end).
+    torn: Option<(u64, u64)>,
+    /// A torn new segment: (file, 0, its length).
+    torn_segment: Option<(PathBuf, u64, u64)>,
+    signed: Option<Checkpoint>,
+}
+
+/// What [`AuditLog::verify_dir`] found in a log directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirReport {
+    /// The log's id.
+    pub log_id: String,
+    /// Records that verify.
+    pub records: u64,
+    /// Their Merkle root.
+    pub root: Hash,
+    /// The last checkpoint the log kept, which the records extend.
+    pub checkpoint: Option<Checkpoint>,
+    /// A torn tail that opening the log would cut off: (segment file,
+    /// offset, bytes).
+    pub torn: Option<(PathBuf, u64, u64)>,
+}
+
 /// The file holding the last checkpoint the log signed.
 const CHECKPOINT_FILE: &str = "checkpoint";
 
@@ -198,13 +227,8 @@ impl AuditLog {
         })
     }
 
-    /// Open the log in `dir`: read and verify every record of every segment.
-    /// A torn last record (a crash mid-append) is cut off, and the repair is
-    /// appended to the log and synced; any other damage (a bad frame before
-    /// the end, a broken chain, a missing or foreign segment) refuses to
-    /// open with [`ErrorKind::Malformed`] naming the segment and offset or
-    /// record.
-    pub fn open(dir: &Path, policy: CommitPolicy) -> Result<(AuditLog, OpenReport)> {
+    /// Read and verify every segment of `dir` without changing anything.
+    fn scan(dir: &Path) -> Result<Scan> {
         let segs = segments(dir)?;
         if segs.is_empty() {
             return Err(Error::new(
@@ -308,25 +332,50 @@ impl AuditLog {
         }
         let log_id = log_id.expect("at least one segment");
         let verified = verify_records(&log_id, spans.iter().map(|&(si, a, b)| &data[si][a..b]))?;
-        let mut segs = segs;
+        let signed = read_checkpoint(dir, &log_id, &verified.ledger)?;
+        let last_len = data.last().map_or(0, |d| d.len() as u64);
+        Ok(Scan {
+            segs,
+            last_len,
+            verified,
+            torn: torn.map(|(_, at, dropped)| (at, dropped)),
+            torn_segment,
+            signed,
+        })
+    }
+
+    /// Open the log in `dir`: read and verify every record of every segment.
+    /// A torn last record (a crash mid-append) is cut off, and the repair is
+    /// appended to the log and synced; any other damage (a bad frame before
+    /// the end, a broken chain, a missing or foreign segment) refuses to
+    /// open with [`ErrorKind::Malformed`] naming the segment and offset or
+    /// record.
+    pub fn open(dir: &Path, policy: CommitPolicy) -> Result<(AuditLog, OpenReport)> {
+        let Scan {
+            mut segs,
+            last_len,
+            verified,
+            torn,
+            torn_segment,
+            signed,
+        } = AuditLog::scan(dir)?;
         if let Some((path, _, _)) = &torn_segment {
             std::fs::remove_file(path)
                 .map_err(|e| Error::io("removing a torn audit segment", e))?;
             sync_dir(dir)?;
             segs.pop();
         }
-        let signed = read_checkpoint(dir, &log_id, &verified.ledger)?;
         let last_path = segs.last().expect("at least one segment").1.clone();
         let file = OpenOptions::new()
             .append(true)
             .open(&last_path)
             .map_err(|e| Error::io("opening the last audit segment", e))?;
-        let mut segment_bytes = data.last().map_or(0, |d| d.len() as u64);
+        let mut segment_bytes = last_len;
         let mut report = OpenReport {
             records: verified.size,
             repaired: torn_segment,
         };
-        if let Some((_, at, dropped)) = torn {
+        if let Some((at, dropped)) = torn {
             file.set_len(at)
                 .and_then(|()| file.sync_all())
                 .map_err(|e| Error::io("cutting a torn audit record", e))?;
@@ -364,6 +413,29 @@ impl AuditLog {
             log.flush()?;
         }
         Ok((log, report))
+    }
+
+    /// Verify the log in `dir` without changing it (for an auditor's copy):
+    /// every segment, frame and record, and the kept checkpoint, as
+    /// [`AuditLog::open`] does, but a torn tail is only reported. Any damage
+    /// is an error naming the segment and offset or the record.
+    pub fn verify_dir(dir: &Path) -> Result<DirReport> {
+        let scan = AuditLog::scan(dir)?;
+        let torn = match (scan.torn_segment, scan.torn) {
+            (Some(t), _) => Some(t),
+            (None, Some((at, dropped))) => {
+                let last = scan.segs.last().expect("at least one segment").1.clone();
+                Some((last, at, dropped))
+            }
+            (None, None) => None,
+        };
+        Ok(DirReport {
+            log_id: scan.verified.ledger.log_id().to_owned(),
+            records: scan.verified.size,
+            root: scan.verified.root,
+            checkpoint: scan.signed,
+            torn,
+        })
     }
 
     /// Start a new segment once the current one reaches `bytes` (default
