@@ -402,8 +402,10 @@ impl Policy {
                     best_floor[u] = Some((n, id as u16));
                 }
             }
-            for (u, best) in best_floor.into_iter().enumerate() {
-                let Some((n, id)) = best else { continue };
+            for u in 0..2 {
+                let Some((n, id)) = best_floor[u] else {
+                    continue;
+                };
                 let end = start.add(of_unit(u, n));
                 if floor.is_none_or(|(e, fid)| end > e || (end == e && id < fid)) {
                     floor = Some((end, id));
@@ -427,8 +429,8 @@ impl Policy {
                     best_ceiling[u] = Some((n, action, id as u16));
                 }
             }
-            for (u, best) in best_ceiling.into_iter().enumerate() {
-                let Some((n, action, id)) = best else {
+            for u in 0..2 {
+                let Some((n, action, id)) = best_ceiling[u] else {
                     continue;
                 };
                 let end = start.add(of_unit(u, n));
