@@ -289,3 +289,35 @@ fn a_segment_torn_while_being_created_is_removed_and_logged() {
     let e = AuditLog::open(dir.path(), CommitPolicy::EVERY_RECORD).unwrap_err();
     assert!(e.detail().contains("version 9"), "{e}");
 }
+
+#[test]
+fn a_damaged_length_in_the_middle_is_not_mistaken_for_a_torn_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, ends) = log_of(dir.path(), 10);
+    let seg = segment_files(dir.path()).pop().unwrap();
+    let good = std::fs::read(&seg).unwrap();
+    // Record 3's length field damaged so that the frame it declares runs
+    // past the end of the file, as a torn write's would: the readable
+    // frames behind it show it is damage, and nothing is cut.
+    for len in [0u32, 100, 70_000, u32::MAX] {
+        let mut bad = good.clone();
+        let at = ends[2] as usize;
+        bad[at..at + 4].copy_from_slice(&len.to_be_bytes());
+        std::fs::write(&seg, &bad).unwrap();
+        let e = AuditLog::open(dir.path(), CommitPolicy::EVERY_RECORD).unwrap_err();
+        assert!(e.detail().contains("damaged frame"), "length {len}: {e}");
+        assert_eq!(std::fs::read(&seg).unwrap(), bad, "the file was changed");
+    }
+    std::fs::write(&seg, &good).unwrap();
+    // A zero-filled tail after the last record is a torn write.
+    let mut zeros = good.clone();
+    zeros.extend_from_slice(&[0u8; 100]);
+    std::fs::write(&seg, &zeros).unwrap();
+    let (log, report) = AuditLog::open(dir.path(), CommitPolicy::EVERY_RECORD).unwrap();
+    assert_eq!(report.records, 10);
+    assert_eq!(
+        report.repaired.map(|r| (r.1, r.2)),
+        Some((good.len() as u64, 100))
+    );
+    assert_eq!(log.size(), 11);
+}

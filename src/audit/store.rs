@@ -110,6 +110,20 @@ pub struct AuditLog {
     signed: Option<Checkpoint>,
 }
 
+/// Whether a frame with a good checksum starts anywhere after `pos`.
+/// Only run when a frame fails, so its cost (a checksum per plausible
+/// offset) is paid on damaged logs alone.
+fn frame_after(bytes: &[u8], pos: usize) -> bool {
+    (pos + 1..bytes.len().saturating_sub(8)).any(|q| {
+        let n = u32::from_be_bytes(bytes[q..q + 4].try_into().expect("4 bytes")) as usize;
+        // A record holds at least its link and an event's fixed fields.
+        (32 + 24..=MAX_RECORD).contains(&n)
+            && q + 8 + n <= bytes.len()
+            && u32::from_be_bytes(bytes[q + 4 + n..q + 8 + n].try_into().expect("4 bytes"))
+                == crc32c(&bytes[q..q + 4 + n])
+    })
+}
+
 /// What reading a log directory found.
 struct Scan {
     segs: Vec<(u64, PathBuf)>,
@@ -316,10 +330,17 @@ impl AuditLog {
                     count += 1;
                     continue;
                 }
-                // A frame that cannot be read: torn only if it is the last
-                // thing in the last segment.
-                let reaches_end = !whole || frame_end == Some(bytes.len());
-                if last && reaches_end {
+                // A frame that cannot be read is a torn write only in the
+                // last segment, and only if it is the last thing there: no
+                // readable frame starts anywhere after it (a damaged length
+                // field must not pass for a torn write and cut off the
+                // records behind it), and either its length field is
+                // incomplete, the frame it declares reaches the end of the
+                // file, or nothing but zeros follows (a file system that
+                // extended the file before the data landed).
+                let reaches_end = frame_end.is_none_or(|e| e >= bytes.len())
+                    || bytes[pos..].iter().all(|&b| b == 0);
+                if last && reaches_end && !frame_after(&bytes, pos) {
                     torn = Some((si, pos as u64, left as u64));
                     break;
                 }
