@@ -402,8 +402,8 @@ impl Policy {
                     best_floor[u] = Some((n, id as u16));
                 }
             }
-            for u in 0..2 {
-                let Some((n, id)) = best_floor[u] else {
+            for (u, best) in best_floor.iter().enumerate() {
+                let &Some((n, id)) = best else {
                     continue;
                 };
                 let end = start.add(of_unit(u, n));
@@ -429,8 +429,8 @@ impl Policy {
                     best_ceiling[u] = Some((n, action, id as u16));
                 }
             }
-            for u in 0..2 {
-                let Some((n, action, id)) = best_ceiling[u] else {
+            for (u, best) in best_ceiling.iter().enumerate() {
+                let &Some((n, action, id)) = best else {
                     continue;
                 };
                 let end = start.add(of_unit(u, n));
