@@ -53,6 +53,16 @@
 #define CHATVAULT_ARGON2_RECOMMENDED_T 3
 
 /**
+ * Bytes of a commitment to personal data (`chatvault_audit_commitment`).
+ */
+#define CHATVAULT_AUDIT_COMMITMENT_LEN 32
+
+/**
+ * Bytes of a Merkle tree hash: a leaf hash, a root, one hash of a proof.
+ */
+#define CHATVAULT_AUDIT_HASH_LEN 32
+
+/**
  * A good default blind index length, in bytes.
  */
 #define CHATVAULT_BLIND_INDEX_DEFAULT_LEN 16
@@ -891,6 +901,226 @@ typedef uint32_t chatvault_retention_tie_break;
 #endif // __cplusplus
 
 /**
+ * What happened (the `kind` of `chatvault_audit_event_new`, which takes
+ * it as a `uint32_t`). Numbers are those of the audit event encoding and
+ * are only ever appended.
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_audit_event_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * A supervisor or auditor opened archived conversations.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_ARCHIVE_VIEWED = 1,
+    /**
+     * A masked field was revealed with a restore key.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_FIELD_REVEALED = 2,
+    /**
+     * A grant was issued.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_GRANT_ISSUED = 3,
+    /**
+     * A grant was revoked.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_GRANT_REVOKED = 4,
+    /**
+     * A grant expired.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_GRANT_EXPIRED = 5,
+    /**
+     * Records were exported.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_EXPORTED = 6,
+    /**
+     * A retention decision was applied.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_RETENTION_APPLIED = 7,
+    /**
+     * Records were deleted.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_DELETED = 8,
+    /**
+     * Keys were crypto-shredded.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_SHREDDED = 9,
+    /**
+     * A legal hold was set.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_LEGAL_HOLD_SET = 10,
+    /**
+     * A legal hold was released.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_LEGAL_HOLD_RELEASED = 11,
+    /**
+     * A customer asked for erasure.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_ERASURE_REQUESTED = 12,
+    /**
+     * An erasure was completed.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_ERASURE_COMPLETED = 13,
+    /**
+     * Consent was recorded.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_CONSENT_RECORDED = 14,
+    /**
+     * Consent was withdrawn.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_CONSENT_WITHDRAWN = 15,
+    /**
+     * A message was blocked by the sensitive-word scanner.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_MESSAGE_BLOCKED = 16,
+    /**
+     * A message was reported to a supervisor.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_MESSAGE_REPORTED = 17,
+    /**
+     * An agent deleted a message.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_MESSAGE_DELETED_BY_AGENT = 18,
+    /**
+     * An agent edited a message.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_MESSAGE_EDITED_BY_AGENT = 19,
+    /**
+     * Someone logged in from a device not seen before.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_NEW_DEVICE_LOGIN = 20,
+    /**
+     * The retention or scanning policy changed.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_POLICY_CHANGED = 21,
+    /**
+     * A key domain was rotated.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_KEY_ROTATED = 22,
+    /**
+     * The log repaired a torn last record on opening (the log appends
+     * these itself).
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_LOG_REPAIRED = 23,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_audit_event_kind chatvault_audit_event_kind;
+#else
+typedef uint32_t chatvault_audit_event_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Who acted (the `role` of `chatvault_audit_event_new`, which takes it as
+ * a `uint32_t`).
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_audit_role
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The tenant's owner.
+     */
+    CHATVAULT_AUDIT_ROLE_OWNER = 1,
+    /**
+     * A supervisor.
+     */
+    CHATVAULT_AUDIT_ROLE_SUPERVISOR = 2,
+    /**
+     * A customer-service agent.
+     */
+    CHATVAULT_AUDIT_ROLE_AGENT = 3,
+    /**
+     * A customer.
+     */
+    CHATVAULT_AUDIT_ROLE_CUSTOMER = 4,
+    /**
+     * The helpdesk system itself (sweeps, expiries).
+     */
+    CHATVAULT_AUDIT_ROLE_SYSTEM = 5,
+    /**
+     * An auditor.
+     */
+    CHATVAULT_AUDIT_ROLE_AUDITOR = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_audit_role chatvault_audit_role;
+#else
+typedef uint32_t chatvault_audit_role;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What an event refers to (the `object_kind` of
+ * `chatvault_audit_event_add_object` and `_add_committed_object`, which
+ * take it as a `uint32_t`).
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_audit_object_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * A conversation.
+     */
+    CHATVAULT_AUDIT_OBJECT_KIND_CONVERSATION = 1,
+    /**
+     * A message.
+     */
+    CHATVAULT_AUDIT_OBJECT_KIND_MESSAGE = 2,
+    /**
+     * A customer: only by commitment
+     * (`chatvault_audit_event_add_committed_object`).
+     */
+    CHATVAULT_AUDIT_OBJECT_KIND_CUSTOMER = 3,
+    /**
+     * A grant.
+     */
+    CHATVAULT_AUDIT_OBJECT_KIND_GRANT = 4,
+    /**
+     * A policy (its hash).
+     */
+    CHATVAULT_AUDIT_OBJECT_KIND_POLICY = 5,
+    /**
+     * A key (its id).
+     */
+    CHATVAULT_AUDIT_OBJECT_KIND_KEY = 6,
+    /**
+     * An export.
+     */
+    CHATVAULT_AUDIT_OBJECT_KIND_EXPORT = 7,
+    /**
+     * A device.
+     */
+    CHATVAULT_AUDIT_OBJECT_KIND_DEVICE = 8,
+    /**
+     * A department.
+     */
+    CHATVAULT_AUDIT_OBJECT_KIND_DEPARTMENT = 9,
+    /**
+     * A field of a message.
+     */
+    CHATVAULT_AUDIT_OBJECT_KIND_FIELD = 10,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_audit_object_kind chatvault_audit_object_kind;
+#else
+typedef uint32_t chatvault_audit_object_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An opened agent "restore key" grant: reveals customer identifier fields
  * of its classes, while valid. Created by `chatvault_agent_grant_open`;
  * freed with `chatvault_agent_grant_free`.
@@ -899,6 +1129,63 @@ typedef uint32_t chatvault_retention_tie_break;
  * no other thread uses the handle.
  */
 typedef struct chatvault_agent_grant chatvault_agent_grant;
+
+/**
+ * One audit event being built: time, kind, actor, role, department, then
+ * objects and details added one by one. Created by
+ * `chatvault_audit_event_new`; freed with `chatvault_audit_event_free`.
+ * Appending it (`chatvault_audit_log_append`) copies it, so one event may
+ * be appended several times or changed and appended again.
+ *
+ * Personal data never goes in the clear: a customer is named only by a
+ * commitment (`chatvault_audit_commitment`), and text details must not
+ * hold personal data either (commit it with `_set_committed`).
+ *
+ * Thread safety: mutable; one thread at a time. Appending only reads it:
+ * several threads may append one event at once while none changes it.
+ */
+typedef struct chatvault_audit_event chatvault_audit_event;
+
+/**
+ * The audit log of one directory of segment files, with its single
+ * writer: records hash-chained and in a Merkle tree, each framed with its
+ * length and CRC-32C, synced in groups. Created by
+ * `chatvault_audit_log_create` or `chatvault_audit_log_open`; freed with
+ * `chatvault_audit_log_free`. Open a directory with one handle at a time
+ * (in any process).
+ *
+ * A failed write or sync poisons the handle: every later call that
+ * writes fails with CHATVAULT_RESULT_POISONED; free it and open the
+ * directory again (which repairs a partial batch).
+ *
+ * Thread safety: mutable; one thread at a time. Functions taking a
+ * `const` log only read it and may run concurrently with each other, but
+ * never with a function that changes it.
+ */
+typedef struct chatvault_audit_log chatvault_audit_log;
+
+/**
+ * A note signing key: a name and an Ed25519 private key, for signing
+ * checkpoints (`chatvault_audit_log_checkpoint`) and cosigning them
+ * (`chatvault_audit_checkpoint_cosign`). Created by
+ * `chatvault_audit_note_signer_generate` or `_from_encoded`; freed with
+ * `chatvault_audit_note_signer_free`.
+ *
+ * Thread safety: immutable; may be used from several threads at once.
+ * Free it once, when no thread uses it.
+ */
+typedef struct chatvault_audit_note_signer chatvault_audit_note_signer;
+
+/**
+ * A note verifier key: a name and an Ed25519 public key, trusted to sign
+ * checkpoints (a log's key, or a cosigner's). Created by
+ * `chatvault_audit_note_verifier_from_encoded`; freed with
+ * `chatvault_audit_note_verifier_free`.
+ *
+ * Thread safety: immutable; may be used from several threads at once.
+ * Free it once, when no thread uses it.
+ */
+typedef struct chatvault_audit_note_verifier chatvault_audit_note_verifier;
 
 /**
  * A data key: random, one per conversation or per (customer, class). Its
@@ -1133,6 +1420,81 @@ typedef struct chatvault_bytes {
      */
     size_t len;
 } chatvault_bytes;
+
+/**
+ * What a signed checkpoint says, written by
+ * `chatvault_audit_checkpoint_open` into a struct the caller allocates.
+ * The origin (the log id) is not in it: read it with
+ * `chatvault_audit_checkpoint_origin`; extension lines are not returned.
+ *
+ * Thread safety: a plain value.
+ */
+typedef struct chatvault_audit_checkpoint {
+    /**
+     * The tree size: the number of records it covers.
+     */
+    uint64_t size;
+    /**
+     * The Merkle root of those records.
+     */
+    uint8_t root[CHATVAULT_AUDIT_HASH_LEN];
+    /**
+     * How many of the given cosigners signed it (cosigners of one name
+     * counted once).
+     */
+    size_t cosigned;
+} chatvault_audit_checkpoint;
+
+/**
+ * When an audit log writes and syncs buffered records (group commit):
+ * once `max_batch` records are buffered, or when an append finds the
+ * oldest buffered record older than `max_delay_us` microseconds (an idle
+ * log is synced only by `chatvault_audit_log_flush`). `{1, 0}` syncs
+ * every record; a NULL policy means the default, 256 records or 10 ms. A
+ * `max_batch` of 0 behaves as 1.
+ *
+ * Thread safety: a plain value, read during the call that takes it.
+ */
+typedef struct chatvault_audit_commit_policy {
+    /**
+     * Sync once this many records are buffered.
+     */
+    size_t max_batch;
+    /**
+     * Sync on an append when the oldest buffered record has waited this
+     * long, in microseconds.
+     */
+    uint64_t max_delay_us;
+} chatvault_audit_commit_policy;
+
+/**
+ * What `chatvault_audit_log_open` found, written to a struct the caller
+ * allocates.
+ *
+ * Thread safety: a plain value.
+ */
+typedef struct chatvault_audit_open_report {
+    /**
+     * Records that verified (before any repair record was appended).
+     */
+    uint64_t records;
+    /**
+     * Whether a torn end was cut off: a last record torn by a crash
+     * mid-append, or a new segment file whose header was torn (then
+     * removed, with `repair_offset` 0). The repair is also appended to
+     * the log as a CHATVAULT_AUDIT_EVENT_KIND_LOG_REPAIRED event naming
+     * the segment file, so the log then holds `records + 1` records.
+     */
+    bool repaired;
+    /**
+     * Where the segment file was cut, in bytes (0 when not repaired).
+     */
+    uint64_t repair_offset;
+    /**
+     * How many bytes were dropped (0 when not repaired).
+     */
+    uint64_t repair_dropped;
+} chatvault_audit_open_report;
 
 /**
  * What an envelope's public header says, read without any key.
@@ -1449,6 +1811,563 @@ chatvault_result chatvault_agent_grant_validity(const struct chatvault_agent_gra
                                                 int64_t *not_before,
                                                 int64_t *expires_at,
                                                 int64_t *issued_at);
+
+/**
+ * Cosign a signed checkpoint: check it as `chatvault_audit_checkpoint_open`
+ * does with `log_key` and no cosigners (same failures), then append a
+ * signature by `cosigner` (a supervisor, an auditor, a witness). The
+ * caller vouches for what it cosigns: a witness should also check that
+ * the checkpoint extends the last one it cosigned for this log
+ * (`chatvault_audit_verify_consistency`). A note already signed by
+ * `cosigner`'s key: CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * On success `*out` receives the note with the added signature line,
+ * owned by the caller, freed with `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called from any thread; the keys are only read.
+ */
+chatvault_result chatvault_audit_checkpoint_cosign(const uint8_t *note,
+                                                   size_t note_len,
+                                                   const struct chatvault_audit_note_verifier *log_key,
+                                                   const struct chatvault_audit_note_signer *cosigner,
+                                                   struct chatvault_bytes **out);
+
+/**
+ * Open a signed checkpoint (`note`, UTF-8 text as
+ * `chatvault_audit_log_checkpoint` gives it): it must be signed by
+ * `log_key`, the log's own key; signatures by the keys in `cosigners` (an
+ * array of `n_cosigners` verifier pointers, none NULL; `(NULL, 0)` for
+ * none) are checked too and counted, and signatures by any other key are
+ * ignored.
+ *
+ * A signature by a trusted key that does not verify, or no signature by
+ * `log_key`: CHATVAULT_RESULT_BAD_SIGNATURE. A note or checkpoint that
+ * does not parse: CHATVAULT_RESULT_MALFORMED. A cosigner whose key has
+ * the log key's name: CHATVAULT_RESULT_INVALID_ARGUMENT (the library
+ * tells signers apart by name, so its signature would pass for the
+ * log's).
+ *
+ * This does not check the origin: a checkpoint signed with the same key
+ * for another log opens too. Compare `chatvault_audit_checkpoint_origin`
+ * with the log id you expect.
+ *
+ * On success the checkpoint is written to `*out`, a struct the caller
+ * owns; nothing is allocated, so there is no `_free` to call for it.
+ *
+ * Thread safety: may be called from any thread; the verifiers are only
+ * read.
+ */
+chatvault_result chatvault_audit_checkpoint_open(const uint8_t *note,
+                                                 size_t note_len,
+                                                 const struct chatvault_audit_note_verifier *log_key,
+                                                 const struct chatvault_audit_note_verifier *const *cosigners,
+                                                 size_t n_cosigners,
+                                                 struct chatvault_audit_checkpoint *out);
+
+/**
+ * Write the origin (the log id) of the signed checkpoint `note` (UTF-8)
+ * into `buf`, NUL-terminated. No signature is checked: use it to pick
+ * which log's key to open the note with, and compare it with the log id
+ * you expect once `chatvault_audit_checkpoint_open` has succeeded. A note
+ * or checkpoint that does not parse: CHATVAULT_RESULT_MALFORMED.
+ *
+ * `*written` receives the size including the NUL; a short buffer gives
+ * CHATVAULT_RESULT_BUFFER_TOO_SMALL with `*written` = the size needed, so
+ * `(buf = NULL, buf_len = 0)` asks for the size.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_checkpoint_origin(const uint8_t *note,
+                                                   size_t note_len,
+                                                   char *buf,
+                                                   size_t buf_len,
+                                                   size_t *written);
+
+/**
+ * A keyed commitment to a personal value, CHATVAULT_AUDIT_COMMITMENT_LEN
+ * bytes into `out` (`out_len` at least that, else
+ * CHATVAULT_RESULT_BUFFER_TOO_SMALL): HMAC-SHA256 under `key` (the data
+ * subject's key, at least 16 bytes, e.g. from
+ * `chatvault_keyring_customer_key`) of `what` (UTF-8, the kind of value:
+ * `"customer"`, `"phone"`) and `value`. The log can then name the customer
+ * without holding the identifier, and once that key is shredded nobody
+ * can link the entry to the customer.
+ *
+ * A key shorter than 16 bytes: CHATVAULT_RESULT_INVALID_ARGUMENT. The
+ * library keeps no copy of the key or the value.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_commitment(const uint8_t *key,
+                                            size_t key_len,
+                                            const uint8_t *what,
+                                            size_t what_len,
+                                            const uint8_t *value,
+                                            size_t value_len,
+                                            uint8_t *out,
+                                            size_t out_len);
+
+/**
+ * Append an object the event refers to, named by a commitment
+ * (CHATVAULT_AUDIT_COMMITMENT_LEN bytes from `chatvault_audit_commitment`;
+ * `commitment_len` must be exactly that, else
+ * CHATVAULT_RESULT_INVALID_ARGUMENT). Any object kind may be committed; a
+ * customer must be. Failures are as for
+ * `chatvault_audit_event_add_object`, and leave the event unchanged.
+ *
+ * Thread safety: not concurrently on one event.
+ */
+chatvault_result chatvault_audit_event_add_committed_object(struct chatvault_audit_event *event,
+                                                            uint32_t object_kind,
+                                                            const uint8_t *commitment,
+                                                            size_t commitment_len);
+
+/**
+ * Append an object the event refers to, named by a plain id (UTF-8, at
+ * most 256 bytes: a conversation id, a grant id, a policy hash in hex;
+ * never personal data). Objects keep the order they were added in; an
+ * event has at most 64.
+ *
+ * A customer (CHATVAULT_AUDIT_OBJECT_KIND_CUSTOMER) cannot be named by a
+ * plain id: CHATVAULT_RESULT_INVALID_ARGUMENT (use
+ * `chatvault_audit_event_add_committed_object`). An unknown object kind,
+ * a too long id, a 65th object, or an event that would encode to more
+ * than 65,536 bytes (CHATVAULT_RESULT_TOO_LARGE) also fail; on any
+ * failure the event is unchanged.
+ *
+ * Thread safety: not concurrently on one event.
+ */
+chatvault_result chatvault_audit_event_add_object(struct chatvault_audit_event *event,
+                                                  uint32_t object_kind,
+                                                  const uint8_t *id,
+                                                  size_t id_len);
+
+/**
+ * Free an event. Calling with NULL is fine; must not be called twice.
+ *
+ * Thread safety: must not race with any other use of it.
+ */
+void chatvault_audit_event_free(struct chatvault_audit_event *event);
+
+/**
+ * An event at `time_ms` (milliseconds since 1970, UTC) of `kind` (a
+ * `chatvault_audit_event_kind`), by `actor` (UTF-8, an account id, not a
+ * person's name; 1 to 256 bytes) acting as `role` (a
+ * `chatvault_audit_role`) in `department` (UTF-8, at most 256 bytes;
+ * `(NULL, 0)` for none), with no objects or details.
+ *
+ * An unknown kind or role, an empty or too long actor or department:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT; invalid UTF-8:
+ * CHATVAULT_RESULT_UTF8.
+ *
+ * On success `*out` receives an event the caller owns and must free with
+ * `chatvault_audit_event_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_event_new(int64_t time_ms,
+                                           uint32_t kind,
+                                           const uint8_t *actor,
+                                           size_t actor_len,
+                                           uint32_t role,
+                                           const uint8_t *department,
+                                           size_t department_len,
+                                           struct chatvault_audit_event **out);
+
+/**
+ * Set the detail `key` to the flag `value`. Keys and failures as for
+ * `chatvault_audit_event_set_text`.
+ *
+ * Thread safety: not concurrently on one event.
+ */
+chatvault_result chatvault_audit_event_set_bool(struct chatvault_audit_event *event,
+                                                const uint8_t *key,
+                                                size_t key_len,
+                                                bool value);
+
+/**
+ * Set the detail `key` to the bytes `(value, value_len)` (a hash, an id;
+ * `(NULL, 0)` is empty). Keys and failures as for
+ * `chatvault_audit_event_set_text`.
+ *
+ * Thread safety: not concurrently on one event.
+ */
+chatvault_result chatvault_audit_event_set_bytes(struct chatvault_audit_event *event,
+                                                 const uint8_t *key,
+                                                 size_t key_len,
+                                                 const uint8_t *value,
+                                                 size_t value_len);
+
+/**
+ * Set the detail `key` to a commitment to personal data
+ * (CHATVAULT_AUDIT_COMMITMENT_LEN bytes from `chatvault_audit_commitment`;
+ * another length: CHATVAULT_RESULT_INVALID_ARGUMENT). Keys and failures
+ * as for `chatvault_audit_event_set_text`.
+ *
+ * Thread safety: not concurrently on one event.
+ */
+chatvault_result chatvault_audit_event_set_committed(struct chatvault_audit_event *event,
+                                                     const uint8_t *key,
+                                                     size_t key_len,
+                                                     const uint8_t *commitment,
+                                                     size_t commitment_len);
+
+/**
+ * Set the detail `key` to the integer `value`. Keys and failures as for
+ * `chatvault_audit_event_set_text`.
+ *
+ * Thread safety: not concurrently on one event.
+ */
+chatvault_result chatvault_audit_event_set_int(struct chatvault_audit_event *event,
+                                               const uint8_t *key,
+                                               size_t key_len,
+                                               int64_t value);
+
+/**
+ * Set the detail `key` (UTF-8, 1 to 64 bytes) to the text `value`
+ * (UTF-8; never personal data: commit it with
+ * `chatvault_audit_event_set_committed` instead), replacing any earlier
+ * value of that key. Details are encoded in key order; an event has at
+ * most 64.
+ *
+ * An empty or too long key, a 65th detail:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT; an event that would encode to more
+ * than 65,536 bytes: CHATVAULT_RESULT_TOO_LARGE. On any failure the event
+ * is unchanged.
+ *
+ * Thread safety: not concurrently on one event.
+ */
+chatvault_result chatvault_audit_event_set_text(struct chatvault_audit_event *event,
+                                                const uint8_t *key,
+                                                size_t key_len,
+                                                const uint8_t *value,
+                                                size_t value_len);
+
+/**
+ * The RFC 6962 leaf hash of `(data, len)`, `SHA-256(0x00 || data)`:
+ * CHATVAULT_AUDIT_HASH_LEN bytes into `out` (`out_len` at least that,
+ * else CHATVAULT_RESULT_BUFFER_TOO_SMALL).
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_leaf_hash(const uint8_t *data,
+                                           size_t len,
+                                           uint8_t *out,
+                                           size_t out_len);
+
+/**
+ * Append a copy of `event` as the next record; its sequence number (its
+ * leaf index) goes to `*seq` (may be NULL). The record is durable once
+ * `chatvault_audit_log_durable_size` exceeds that number: at the latest
+ * when the batch fills, when an append finds its deadline passed, or on
+ * `chatvault_audit_log_flush`. A sync that happens here and fails gives
+ * CHATVAULT_RESULT_IO and poisons the log.
+ *
+ * Thread safety: not concurrently on one log; `event` only read.
+ */
+chatvault_result chatvault_audit_log_append(struct chatvault_audit_log *log,
+                                            const struct chatvault_audit_event *event,
+                                            uint64_t *seq);
+
+/**
+ * Sign a checkpoint of every record appended so far (they are synced
+ * first) with `signer`: a C2SP signed note (UTF-8 text) with the log id as
+ * origin, the durable size and its root. It is also kept in the log's
+ * directory, and opening the log later refuses records that do not
+ * extend it. The log never signs a tree smaller than one it signed
+ * before (CHATVAULT_RESULT_INVALID_ARGUMENT).
+ *
+ * On success `*note` receives the note, owned by the caller, freed with
+ * `chatvault_bytes_free`. Open it with `chatvault_audit_checkpoint_open`.
+ *
+ * Thread safety: not concurrently on one log; `signer` only read.
+ */
+chatvault_result chatvault_audit_log_checkpoint(struct chatvault_audit_log *log,
+                                                const struct chatvault_audit_note_signer *signer,
+                                                struct chatvault_bytes **note);
+
+/**
+ * The consistency proof (RFC 9162 section 2.1.4.1) that the tree of the
+ * first `new_size` records extends that of the first `old_size`: the
+ * hashes concatenated, CHATVAULT_AUDIT_HASH_LEN bytes each (none when the
+ * sizes are equal). Check it with `chatvault_audit_verify_consistency`.
+ * `old_size` 0 or above `new_size`, or `new_size` past
+ * `chatvault_audit_log_size`: CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * On success `*out` receives the proof, owned by the caller, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: only reads the log.
+ */
+chatvault_result chatvault_audit_log_consistency_proof(const struct chatvault_audit_log *log,
+                                                       uint64_t old_size,
+                                                       uint64_t new_size,
+                                                       struct chatvault_bytes **out);
+
+/**
+ * Create a new, empty log named `log_id` (UTF-8, 1 to 128 bytes, no
+ * newline; the origin of its checkpoints) in the directory `dir` (UTF-8,
+ * not NUL-terminated; created if missing), synced by `policy` (NULL for
+ * the default).
+ *
+ * A directory that already holds a log, or a bad log id:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT; file system errors:
+ * CHATVAULT_RESULT_IO.
+ *
+ * On success `*out` receives a log the caller owns and must free with
+ * `chatvault_audit_log_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_log_create(const uint8_t *dir,
+                                            size_t dir_len,
+                                            const uint8_t *log_id,
+                                            size_t log_id_len,
+                                            const struct chatvault_audit_commit_policy *policy,
+                                            struct chatvault_audit_log **out);
+
+/**
+ * Number of records known to be on stable storage (0 for NULL).
+ *
+ * Thread safety: only reads the log.
+ */
+uint64_t chatvault_audit_log_durable_size(const struct chatvault_audit_log *log);
+
+/**
+ * Write and sync every buffered record; the durable size (every record
+ * appended so far) goes to `*durable` (may be NULL). A failed write or
+ * sync gives CHATVAULT_RESULT_IO and poisons the log.
+ *
+ * Thread safety: not concurrently on one log.
+ */
+chatvault_result chatvault_audit_log_flush(struct chatvault_audit_log *log,
+                                           uint64_t *durable);
+
+/**
+ * Free a log, first writing and syncing what is buffered, best effort: a
+ * failure there is not reported, so call `chatvault_audit_log_flush`
+ * first to know that every record reached the disk. Calling with NULL is
+ * fine; must not be called twice.
+ *
+ * Thread safety: must not race with any other use of it.
+ */
+void chatvault_audit_log_free(struct chatvault_audit_log *log);
+
+/**
+ * The inclusion proof (RFC 9162 section 2.1.3.1) of record `index` in the
+ * tree of the first `size` records: the hashes concatenated,
+ * CHATVAULT_AUDIT_HASH_LEN bytes each (none when `size` is 1). Check it
+ * with `chatvault_audit_verify_inclusion`. `index` at or past `size`, or
+ * `size` past `chatvault_audit_log_size`:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * On success `*out` receives the proof, owned by the caller, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: only reads the log.
+ */
+chatvault_result chatvault_audit_log_inclusion_proof(const struct chatvault_audit_log *log,
+                                                     uint64_t index,
+                                                     uint64_t size,
+                                                     struct chatvault_bytes **out);
+
+/**
+ * The leaf hash of record `index` (what an inclusion proof proves),
+ * CHATVAULT_AUDIT_HASH_LEN bytes into `out` (`out_len` at least that, else
+ * CHATVAULT_RESULT_BUFFER_TOO_SMALL). An index at or past
+ * `chatvault_audit_log_size`: CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: only reads the log.
+ */
+chatvault_result chatvault_audit_log_leaf_hash(const struct chatvault_audit_log *log,
+                                               uint64_t index,
+                                               uint8_t *out,
+                                               size_t out_len);
+
+/**
+ * Open the log in the directory `dir` (UTF-8, not NUL-terminated), synced
+ * by `policy` (NULL for the default): every record of every segment is
+ * read and verified. A torn end (a crash mid-append) is cut off, and the
+ * repair appended to the log and synced; any other damage (a bad frame
+ * before the end, a broken chain, a missing or foreign segment, records
+ * that do not extend the checkpoint the log last signed) refuses to open
+ * with CHATVAULT_RESULT_MALFORMED, the last error naming the segment and
+ * offset or the record. A directory with no log: CHATVAULT_RESULT_IO.
+ *
+ * On success `*out` receives a log the caller owns and must free with
+ * `chatvault_audit_log_free`, and, if `report` is not NULL, `*report`
+ * says what opening found.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_log_open(const uint8_t *dir,
+                                          size_t dir_len,
+                                          const struct chatvault_audit_commit_policy *policy,
+                                          struct chatvault_audit_log **out,
+                                          struct chatvault_audit_open_report *report);
+
+/**
+ * The Merkle root of every appended record (durable or not),
+ * CHATVAULT_AUDIT_HASH_LEN bytes into `out` (`out_len` at least that,
+ * else CHATVAULT_RESULT_BUFFER_TOO_SMALL).
+ *
+ * Thread safety: only reads the log.
+ */
+chatvault_result chatvault_audit_log_root(const struct chatvault_audit_log *log,
+                                          uint8_t *out,
+                                          size_t out_len);
+
+/**
+ * Start a new segment file once the current one reaches `bytes` (default
+ * 64 MiB; 0 behaves as 1). Takes effect at the next sync.
+ *
+ * Thread safety: not concurrently on one log.
+ */
+chatvault_result chatvault_audit_log_set_segment_limit(struct chatvault_audit_log *log,
+                                                       uint64_t bytes);
+
+/**
+ * Number of records appended, durable or not (0 for NULL).
+ *
+ * Thread safety: only reads the log.
+ */
+uint64_t chatvault_audit_log_size(const struct chatvault_audit_log *log);
+
+/**
+ * The signer's C2SP signer key encoding (ASCII text). It is the private
+ * key: store it like a password.
+ *
+ * On success `*out` receives it, owned by the caller; free it with
+ * `chatvault_bytes_free`, which wipes it.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_audit_note_signer_encoded(const struct chatvault_audit_note_signer *signer,
+                                                     struct chatvault_bytes **out);
+
+/**
+ * Free (and wipe) a signer. Calling with NULL is fine; must not be
+ * called twice.
+ *
+ * Thread safety: must not race with any other use of it.
+ */
+void chatvault_audit_note_signer_free(struct chatvault_audit_note_signer *signer);
+
+/**
+ * A signer from its C2SP signer key encoding
+ * (`PRIVATE+KEY+name+hex8(id)+base64(0x01 || seed)`, as
+ * `chatvault_audit_note_signer_encoded` gives it). Anything else:
+ * CHATVAULT_RESULT_MALFORMED.
+ *
+ * On success `*out` receives a signer the caller owns and must free with
+ * `chatvault_audit_note_signer_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_note_signer_from_encoded(const uint8_t *skey,
+                                                          size_t skey_len,
+                                                          struct chatvault_audit_note_signer **out);
+
+/**
+ * A signer named `name` (UTF-8, 1 to 256 bytes, no `+`, spaces or control
+ * characters; conventionally the log id or a host name) with a new random
+ * key from the operating system's CSPRNG. Keep it with
+ * `chatvault_audit_note_signer_encoded`; publish
+ * `chatvault_audit_note_signer_verifier_key`.
+ *
+ * A bad name: CHATVAULT_RESULT_INVALID_ARGUMENT; a failing CSPRNG:
+ * CHATVAULT_RESULT_RNG.
+ *
+ * On success `*out` receives a signer the caller owns and must free with
+ * `chatvault_audit_note_signer_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_note_signer_generate(const uint8_t *name,
+                                                      size_t name_len,
+                                                      struct chatvault_audit_note_signer **out);
+
+/**
+ * The matching C2SP verifier key encoding
+ * (`name+hex8(id)+base64(0x01 || public key)`, ASCII text): public, for
+ * `chatvault_audit_note_verifier_from_encoded` wherever checkpoints are
+ * checked.
+ *
+ * On success `*out` receives it, owned by the caller, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_audit_note_signer_verifier_key(const struct chatvault_audit_note_signer *signer,
+                                                          struct chatvault_bytes **out);
+
+/**
+ * Free a verifier. Calling with NULL is fine; must not be called twice.
+ *
+ * Thread safety: must not race with any other use of it.
+ */
+void chatvault_audit_note_verifier_free(struct chatvault_audit_note_verifier *verifier);
+
+/**
+ * A verifier from its C2SP verifier key encoding
+ * (`name+hex8(id)+base64(0x01 || public key)`, as
+ * `chatvault_audit_note_signer_verifier_key` gives it). Anything else,
+ * or a key id that does not match the key: CHATVAULT_RESULT_MALFORMED.
+ *
+ * On success `*out` receives a verifier the caller owns and must free
+ * with `chatvault_audit_note_verifier_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_note_verifier_from_encoded(const uint8_t *vkey,
+                                                            size_t vkey_len,
+                                                            struct chatvault_audit_note_verifier **out);
+
+/**
+ * Check that the tree of `new_size` leaves with root `new_root` extends
+ * the tree of `old_size` leaves with root `old_root` (roots
+ * CHATVAULT_AUDIT_HASH_LEN bytes each, from two checkpoints), by RFC 9162
+ * section 2.1.4.2. Every tree extends the empty tree (its proof is
+ * empty). Needs nothing but its arguments: no log.
+ *
+ * CHATVAULT_RESULT_OK if it verifies; a proof that does not:
+ * CHATVAULT_RESULT_MALFORMED. A root of another length, or a `proof_len`
+ * that is not a multiple of CHATVAULT_AUDIT_HASH_LEN:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_verify_consistency(uint64_t old_size,
+                                                    uint64_t new_size,
+                                                    const uint8_t *proof,
+                                                    size_t proof_len,
+                                                    const uint8_t *old_root,
+                                                    size_t old_root_len,
+                                                    const uint8_t *new_root,
+                                                    size_t new_root_len);
+
+/**
+ * Check that `leaf` (a leaf hash, CHATVAULT_AUDIT_HASH_LEN bytes, from
+ * `chatvault_audit_log_leaf_hash` or `chatvault_audit_leaf_hash`) is leaf
+ * `index` of the tree of `size` leaves whose root is `root`
+ * (CHATVAULT_AUDIT_HASH_LEN bytes, from a checkpoint), by RFC 9162
+ * section 2.1.3.2. Needs nothing but its arguments: no log.
+ *
+ * CHATVAULT_RESULT_OK if it verifies; a proof that does not:
+ * CHATVAULT_RESULT_MALFORMED (the last error says how). A hash of another
+ * length, or a `proof_len` that is not a multiple of
+ * CHATVAULT_AUDIT_HASH_LEN: CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_verify_inclusion(const uint8_t *leaf,
+                                                  size_t leaf_len,
+                                                  uint64_t index,
+                                                  uint64_t size,
+                                                  const uint8_t *proof,
+                                                  size_t proof_len,
+                                                  const uint8_t *root,
+                                                  size_t root_len);
 
 /**
  * Free a `chatvault_bytes`, zeroizing its contents first if it may hold

@@ -218,6 +218,11 @@ fn c_retention() {
 }
 
 #[test]
+fn c_audit() {
+    c_test("test_audit");
+}
+
+#[test]
 fn every_c_program_is_run() {
     // A new tests/c/*.c file must get its own #[test] above.
     let mut names: Vec<String> = std::fs::read_dir(root().join("tests/c"))
@@ -230,6 +235,7 @@ fn every_c_program_is_run() {
     assert_eq!(
         names,
         [
+            "test_audit",
             "test_core",
             "test_grants",
             "test_keys",

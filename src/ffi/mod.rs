@@ -19,6 +19,7 @@
 #[macro_use]
 mod panic;
 
+mod audit;
 mod bytes;
 mod error;
 mod grant;
