@@ -284,6 +284,10 @@ enum chatvault_result
      * trusted key signed it.
      */
     CHATVAULT_RESULT_BAD_SIGNATURE = 700,
+    /**
+     * A Merkle inclusion or consistency proof does not verify.
+     */
+    CHATVAULT_RESULT_BAD_PROOF = 701,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -2331,7 +2335,7 @@ chatvault_result chatvault_audit_note_verifier_from_encoded(const uint8_t *vkey,
  * empty). Needs nothing but its arguments: no log.
  *
  * CHATVAULT_RESULT_OK if it verifies; a proof that does not:
- * CHATVAULT_RESULT_MALFORMED. A root of another length, or a `proof_len`
+ * CHATVAULT_RESULT_BAD_PROOF. A root of another length, or a `proof_len`
  * that is not a multiple of CHATVAULT_AUDIT_HASH_LEN:
  * CHATVAULT_RESULT_INVALID_ARGUMENT.
  *
@@ -2354,7 +2358,7 @@ chatvault_result chatvault_audit_verify_consistency(uint64_t old_size,
  * section 2.1.3.2. Needs nothing but its arguments: no log.
  *
  * CHATVAULT_RESULT_OK if it verifies; a proof that does not:
- * CHATVAULT_RESULT_MALFORMED (the last error says how). A hash of another
+ * CHATVAULT_RESULT_BAD_PROOF (the last error says how). A hash of another
  * length, or a `proof_len` that is not a multiple of
  * CHATVAULT_AUDIT_HASH_LEN: CHATVAULT_RESULT_INVALID_ARGUMENT.
  *

@@ -63,6 +63,8 @@ pub enum ErrorKind {
     /// A signature (of a signed note or checkpoint) does not verify, or no
     /// trusted key signed.
     BadSignature,
+    /// A Merkle inclusion or consistency proof does not verify.
+    BadProof,
 }
 
 impl ErrorKind {
@@ -86,6 +88,7 @@ impl ErrorKind {
             ErrorKind::TooLarge => "input too large",
             ErrorKind::Policy => "retention policy refused",
             ErrorKind::BadSignature => "signature does not verify",
+            ErrorKind::BadProof => "proof does not verify",
         }
     }
 }

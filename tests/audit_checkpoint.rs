@@ -318,3 +318,32 @@ fn an_outside_checkpoint_detects_truncation_and_the_directory_verifies_read_only
         .detail()
         .contains("of log \"other\""));
 }
+
+#[test]
+fn a_cosigner_named_like_the_log_key_cannot_pass_for_it() {
+    let log_key = NoteSigner::generate("acme-audit-log").unwrap();
+    let impostor = NoteSigner::generate("acme-audit-log").unwrap(); // same name, other key
+    let cp = Checkpoint {
+        origin: "acme/audit".into(),
+        size: 3,
+        root: [1; 32],
+        extensions: vec![],
+    };
+    let by_impostor = cp.sign(&[&impostor]).unwrap();
+    let e =
+        Checkpoint::open(&by_impostor, &log_key.verifier(), &[&impostor.verifier()]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadSignature);
+    // Signed by both: the impostor counts as a cosigner (another key), the
+    // log key as the log.
+    let both = cp.sign(&[&log_key, &impostor]).unwrap();
+    let (_, cosigned) =
+        Checkpoint::open(&both, &log_key.verifier(), &[&impostor.verifier()]).unwrap();
+    assert_eq!(cosigned, ["acme-audit-log"]);
+    let (_, cosigned) = Checkpoint::open(&both, &log_key.verifier(), &[]).unwrap();
+    assert!(cosigned.is_empty());
+    // The log key listed again as a cosigner is not a cosignature.
+    let alone = cp.sign(&[&log_key]).unwrap();
+    let (_, cosigned) =
+        Checkpoint::open(&alone, &log_key.verifier(), &[&log_key.verifier()]).unwrap();
+    assert!(cosigned.is_empty());
+}

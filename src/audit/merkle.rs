@@ -242,10 +242,7 @@ impl MerkleTree {
 }
 
 fn proof_error(what: &str) -> Error {
-    Error::new(
-        crate::ErrorKind::Malformed,
-        format!("proof does not verify: {what}"),
-    )
+    Error::new(crate::ErrorKind::BadProof, what.to_owned())
 }
 
 /// Check that `leaf` is leaf `index` of the tree of `size` leaves whose

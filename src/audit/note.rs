@@ -351,15 +351,29 @@ pub fn parse_note(note: &str) -> Result<(String, Vec<NoteSignature>)> {
 /// `trusted` verifies and none claiming a trusted key fails; with the names
 /// of the trusted keys that signed. Signatures by other keys are ignored.
 pub fn open_note(note: &str, trusted: &[&NoteVerifier]) -> Result<(String, Vec<String>)> {
+    let (text, signed) = open_note_keys(note, trusted)?;
+    let mut names: Vec<String> = Vec::new();
+    for i in signed {
+        if !names.contains(&trusted[i].name) {
+            names.push(trusted[i].name.clone());
+        }
+    }
+    Ok((text, names))
+}
+
+/// [`open_note`], returning the positions in `trusted` of the keys that
+/// signed (a key is its name and its key id, never its name alone).
+fn open_note_keys(note: &str, trusted: &[&NoteVerifier]) -> Result<(String, Vec<usize>)> {
     let (text, sigs) = parse_note(note)?;
-    let mut signed = Vec::new();
+    let mut signed: Vec<usize> = Vec::new();
     for s in &sigs {
-        let Some(v) = trusted
+        let Some(i) = trusted
             .iter()
-            .find(|v| v.name == s.name && v.id == s.key_id)
+            .position(|v| v.name == s.name && v.id == s.key_id)
         else {
             continue;
         };
+        let v = trusted[i];
         let sig: [u8; 64] =
             s.signature.as_slice().try_into().map_err(|_| {
                 malformed(format!("the signature of {} has the wrong length", s.name))
@@ -372,8 +386,12 @@ pub fn open_note(note: &str, trusted: &[&NoteVerifier]) -> Result<(String, Vec<S
                     format!("the signature of {} does not verify", s.name),
                 )
             })?;
-        if !signed.contains(&v.name) {
-            signed.push(v.name.clone());
+        // Every trusted key with this name and id signed (two entries of
+        // one key count once).
+        for (j, w) in trusted.iter().enumerate() {
+            if w.name == v.name && w.id == v.id && w.key == v.key && !signed.contains(&j) {
+                signed.push(j);
+            }
         }
     }
     if signed.is_empty() {
@@ -467,15 +485,23 @@ impl Checkpoint {
     ) -> Result<(Checkpoint, Vec<String>)> {
         let mut trusted = vec![log];
         trusted.extend_from_slice(cosigners);
-        let (text, signed) = open_note(note, &trusted)?;
-        if !signed.contains(&log.name) {
+        let (text, signed) = open_note_keys(note, &trusted)?;
+        if !signed.contains(&0) {
             return Err(Error::new(
                 ErrorKind::BadSignature,
                 "the checkpoint is not signed by the log's key",
             ));
         }
         let cp = Checkpoint::parse(&text)?;
-        let cosigned = signed.into_iter().filter(|n| *n != log.name).collect();
+        // Cosigners by key: another key with the log key's name is still
+        // another key; the log's own key is not a cosigner.
+        let mut cosigned: Vec<String> = Vec::new();
+        for i in signed {
+            let v = trusted[i];
+            if i > 0 && v != log && !cosigned.contains(&v.name) {
+                cosigned.push(v.name.clone());
+            }
+        }
         Ok((cp, cosigned))
     }
 }

@@ -1261,7 +1261,7 @@ fn proof_from(proof: *const u8, proof_len: usize) -> Result<Vec<Hash>, FfiError>
 /// section 2.1.3.2. Needs nothing but its arguments: no log.
 ///
 /// CHATVAULT_RESULT_OK if it verifies; a proof that does not:
-/// CHATVAULT_RESULT_MALFORMED (the last error says how). A hash of another
+/// CHATVAULT_RESULT_BAD_PROOF (the last error says how). A hash of another
 /// length, or a `proof_len` that is not a multiple of
 /// CHATVAULT_AUDIT_HASH_LEN: CHATVAULT_RESULT_INVALID_ARGUMENT.
 ///
@@ -1293,7 +1293,7 @@ pub extern "C" fn chatvault_audit_verify_inclusion(
 /// empty). Needs nothing but its arguments: no log.
 ///
 /// CHATVAULT_RESULT_OK if it verifies; a proof that does not:
-/// CHATVAULT_RESULT_MALFORMED. A root of another length, or a `proof_len`
+/// CHATVAULT_RESULT_BAD_PROOF. A root of another length, or a `proof_len`
 /// that is not a multiple of CHATVAULT_AUDIT_HASH_LEN:
 /// CHATVAULT_RESULT_INVALID_ARGUMENT.
 ///

@@ -88,11 +88,13 @@ pub enum chatvault_result {
     /// A signature of a signed note or checkpoint does not verify, or no
     /// trusted key signed it.
     BadSignature = 700,
+    /// A Merkle inclusion or consistency proof does not verify.
+    BadProof = 701,
 }
 
 impl chatvault_result {
     /// Every code, in number order.
-    pub(crate) const ALL: [chatvault_result; 22] = [
+    pub(crate) const ALL: [chatvault_result; 23] = [
         chatvault_result::Ok,
         chatvault_result::NullPointer,
         chatvault_result::InvalidArgument,
@@ -115,6 +117,7 @@ impl chatvault_result {
         chatvault_result::GrantInvalid,
         chatvault_result::Policy,
         chatvault_result::BadSignature,
+        chatvault_result::BadProof,
     ];
 
     /// The code for a number, if it names one.
@@ -149,6 +152,7 @@ impl chatvault_result {
             R::GrantInvalid => ErrorKind::GrantInvalid.description(),
             R::Policy => ErrorKind::Policy.description(),
             R::BadSignature => ErrorKind::BadSignature.description(),
+            R::BadProof => ErrorKind::BadProof.description(),
         }
     }
 }
@@ -178,6 +182,7 @@ pub(crate) fn code_of(kind: ErrorKind) -> chatvault_result {
         ErrorKind::TooLarge => R::TooLarge,
         ErrorKind::Policy => R::Policy,
         ErrorKind::BadSignature => R::BadSignature,
+        ErrorKind::BadProof => R::BadProof,
         _ => R::Other,
     }
 }
@@ -367,6 +372,7 @@ mod tests {
             ErrorKind::TooLarge,
             ErrorKind::Policy,
             ErrorKind::BadSignature,
+            ErrorKind::BadProof,
         ];
         let mut seen = std::collections::HashSet::new();
         for k in kinds {
@@ -406,6 +412,7 @@ mod tests {
             (R::GrantInvalid, 304),
             (R::Policy, 600),
             (R::BadSignature, 700),
+            (R::BadProof, 701),
         ];
         assert_eq!(expected.len(), R::ALL.len());
         for ((code, n), listed) in expected.into_iter().zip(R::ALL) {
@@ -416,7 +423,7 @@ mod tests {
         assert_eq!(R::from_u32(1), None);
         assert_eq!(R::from_u32(400), None);
         assert_eq!(R::from_u32(601), None);
-        assert_eq!(R::from_u32(701), None);
+        assert_eq!(R::from_u32(702), None);
     }
 
     #[test]

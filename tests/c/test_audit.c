@@ -558,7 +558,7 @@ static void test_log(void) {
     bad_proof[CHATVAULT_AUDIT_HASH_LEN + 5] ^= 1;
     EXPECT_RC(chatvault_audit_verify_inclusion(leaf2, sizeof leaf2, 2, cp1.size, bad_proof,
                                                proof->len, cp1.root, sizeof cp1.root),
-              CHATVAULT_RESULT_MALFORMED);
+              CHATVAULT_RESULT_BAD_PROOF);
     CHECK(last_error_has("proof does not verify"));
     free(bad_proof);
     uint8_t bad_root[CHATVAULT_AUDIT_HASH_LEN];
@@ -566,14 +566,14 @@ static void test_log(void) {
     bad_root[31] ^= 0x80;
     EXPECT_RC(chatvault_audit_verify_inclusion(leaf2, sizeof leaf2, 2, cp1.size, proof->data,
                                                proof->len, bad_root, sizeof bad_root),
-              CHATVAULT_RESULT_MALFORMED);
+              CHATVAULT_RESULT_BAD_PROOF);
     EXPECT_RC(chatvault_audit_verify_inclusion(leaf2, sizeof leaf2, 3, cp1.size, proof->data,
                                                proof->len, cp1.root, sizeof cp1.root),
-              CHATVAULT_RESULT_MALFORMED);
+              CHATVAULT_RESULT_BAD_PROOF);
     EXPECT_RC(chatvault_audit_verify_inclusion(leaf2, sizeof leaf2, 2, cp1.size, proof->data,
                                                proof->len - CHATVAULT_AUDIT_HASH_LEN, cp1.root,
                                                sizeof cp1.root),
-              CHATVAULT_RESULT_MALFORMED);
+              CHATVAULT_RESULT_BAD_PROOF);
     EXPECT_RC(chatvault_audit_verify_inclusion(leaf2, sizeof leaf2, 2, cp1.size, proof->data,
                                                proof->len - 1, cp1.root, sizeof cp1.root),
               CHATVAULT_RESULT_INVALID_ARGUMENT);
@@ -615,15 +615,15 @@ static void test_log(void) {
     EXPECT_RC(chatvault_audit_verify_consistency(cp1.size, cp2.size, proof->data, proof->len,
                                                  cp2.root, sizeof cp2.root, cp1.root,
                                                  sizeof cp1.root),
-              CHATVAULT_RESULT_MALFORMED);
+              CHATVAULT_RESULT_BAD_PROOF);
     EXPECT_RC(chatvault_audit_verify_consistency(cp1.size, cp2.size, proof->data, proof->len,
                                                  bad_root, sizeof bad_root, cp2.root,
                                                  sizeof cp2.root),
-              CHATVAULT_RESULT_MALFORMED);
+              CHATVAULT_RESULT_BAD_PROOF);
     EXPECT_RC(chatvault_audit_verify_consistency(cp1.size - 1, cp2.size, proof->data, proof->len,
                                                  cp1.root, sizeof cp1.root, cp2.root,
                                                  sizeof cp2.root),
-              CHATVAULT_RESULT_MALFORMED);
+              CHATVAULT_RESULT_BAD_PROOF);
     bad_proof = malloc(proof->len);
     CHECK(bad_proof != NULL);
     memcpy(bad_proof, proof->data, proof->len);
@@ -631,7 +631,7 @@ static void test_log(void) {
     EXPECT_RC(chatvault_audit_verify_consistency(cp1.size, cp2.size, bad_proof, proof->len,
                                                  cp1.root, sizeof cp1.root, cp2.root,
                                                  sizeof cp2.root),
-              CHATVAULT_RESULT_MALFORMED);
+              CHATVAULT_RESULT_BAD_PROOF);
     free(bad_proof);
     EXPECT_RC(chatvault_audit_verify_consistency(cp1.size, cp2.size, proof->data, proof->len + 1,
                                                  cp1.root, sizeof cp1.root, cp2.root,
@@ -800,7 +800,7 @@ static void test_standalone_hashes(void) {
     OK(chatvault_audit_verify_inclusion(h1, sizeof h1, 1, 2, h0, sizeof h0, root2, sizeof root2));
     EXPECT_RC(chatvault_audit_verify_inclusion(h1, sizeof h1, 0, 2, h0, sizeof h0, root2,
                                                sizeof root2),
-              CHATVAULT_RESULT_MALFORMED);
+              CHATVAULT_RESULT_BAD_PROOF);
     EXPECT_RC(chatvault_audit_leaf_hash(&zero, 1, h1, sizeof h1 - 1),
               CHATVAULT_RESULT_BUFFER_TOO_SMALL);
     EXPECT_RC(chatvault_audit_leaf_hash(NULL, 1, h1, sizeof h1), CHATVAULT_RESULT_NULL_POINTER);
