@@ -33,8 +33,8 @@ use crate::audit::{
 use super::bytes::{chatvault_bytes, put_bytes, put_secret};
 use super::error::{chatvault_result, FfiError};
 use super::handle::{
-    box_into_ptr, free_box, input_array, input_bytes, input_str, out_ptr, output_buffer, try_mut,
-    try_ref, write_text, Castable, OwnershipBox,
+    box_into_ptr, check_text_output, free_box, input_array, input_bytes, input_str, out_ptr,
+    output_buffer, text_into, try_mut, try_ref, Castable, OwnershipBox,
 };
 
 /// Bytes of a Merkle tree hash: a leaf hash, a root, one hash of a proof.
@@ -1339,42 +1339,6 @@ pub extern "C" fn chatvault_audit_leaf_hash(
 }
 
 // ------------------------------------------------------------------ helpers
-
-/// The pointer checks of a text output, before any work.
-fn check_text_output(
-    buf: *mut c_char,
-    buf_len: usize,
-    written: *mut usize,
-) -> Result<(), FfiError> {
-    if written.is_null() {
-        return Err(FfiError::null("written"));
-    }
-    if buf.is_null() && buf_len > 0 {
-        return Err(FfiError::null("buf"));
-    }
-    Ok(())
-}
-
-/// Write `text` with `write_text` (after `check_text_output`), recording a
-/// short buffer as the last error.
-fn text_into(
-    text: &str,
-    buf: *mut c_char,
-    buf_len: usize,
-    written: *mut usize,
-    what: &'static str,
-) -> Result<(), FfiError> {
-    match write_text(text, buf, buf_len, written) {
-        chatvault_result::Ok => Ok(()),
-        chatvault_result::BufferTooSmall => {
-            Err(FfiError::buffer_too_small(what, text.len() + 1, buf_len))
-        }
-        code => Err(FfiError {
-            code,
-            message: format!("{what}: {}", code.text()).into(),
-        }),
-    }
-}
 
 /// Keep the handles usable from the threads their documentation allows
 /// (checked at compile time): the log and events move between threads,

@@ -254,3 +254,39 @@ pub(crate) fn write_text(
     written.write(need);
     chatvault_result::Ok
 }
+
+/// The pointer checks of a text output, before any work.
+pub(crate) fn check_text_output(
+    buf: *mut std::ffi::c_char,
+    buf_len: usize,
+    written: *mut usize,
+) -> Result<(), FfiError> {
+    if written.is_null() {
+        return Err(FfiError::null("written"));
+    }
+    if buf.is_null() && buf_len > 0 {
+        return Err(FfiError::null("buf"));
+    }
+    Ok(())
+}
+
+/// Write `text` with `write_text` (after `check_text_output`), recording a
+/// short buffer as the last error.
+pub(crate) fn text_into(
+    text: &str,
+    buf: *mut std::ffi::c_char,
+    buf_len: usize,
+    written: *mut usize,
+    what: &'static str,
+) -> Result<(), FfiError> {
+    match write_text(text, buf, buf_len, written) {
+        chatvault_result::Ok => Ok(()),
+        chatvault_result::BufferTooSmall => {
+            Err(FfiError::buffer_too_small(what, text.len() + 1, buf_len))
+        }
+        code => Err(FfiError {
+            code,
+            message: format!("{what}: {}", code.text()).into(),
+        }),
+    }
+}

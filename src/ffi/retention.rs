@@ -23,8 +23,8 @@ use crate::Error;
 
 use super::error::{chatvault_result, FfiError};
 use super::handle::{
-    arc_into_ptr, box_into_ptr, free_arc, free_box, input_str, out_ptr, output_buffer, try_mut,
-    try_ref, write_text, Castable, OwnershipArc, OwnershipBox,
+    arc_into_ptr, box_into_ptr, check_text_output, free_arc, free_box, input_str, out_ptr,
+    output_buffer, text_into, try_mut, try_ref, Castable, OwnershipArc, OwnershipBox,
 };
 
 /// Bytes of a policy hash (SHA-256 of the policy file).
@@ -1024,42 +1024,6 @@ fn check_now(t: i64, what: &str) -> Result<(), FfiError> {
         Err(FfiError::invalid(format!(
             "{what} {t} is outside {MIN_TIME}..={MAX_TIME} (seconds since 1970)"
         )))
-    }
-}
-
-/// The pointer checks of a text output, before any work.
-fn check_text_output(
-    buf: *mut c_char,
-    buf_len: usize,
-    written: *mut usize,
-) -> Result<(), FfiError> {
-    if written.is_null() {
-        return Err(FfiError::null("written"));
-    }
-    if buf.is_null() && buf_len > 0 {
-        return Err(FfiError::null("buf"));
-    }
-    Ok(())
-}
-
-/// Write `text` with `write_text` (after `check_text_output`), recording a
-/// short buffer as the last error.
-fn text_into(
-    text: &str,
-    buf: *mut c_char,
-    buf_len: usize,
-    written: *mut usize,
-    what: &'static str,
-) -> Result<(), FfiError> {
-    match write_text(text, buf, buf_len, written) {
-        chatvault_result::Ok => Ok(()),
-        chatvault_result::BufferTooSmall => {
-            Err(FfiError::buffer_too_small(what, text.len() + 1, buf_len))
-        }
-        code => Err(FfiError {
-            code,
-            message: format!("{what}: {}", code.text()).into(),
-        }),
     }
 }
 
