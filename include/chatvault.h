@@ -1135,6 +1135,14 @@ typedef uint32_t chatvault_audit_object_kind;
 typedef struct chatvault_agent_grant chatvault_agent_grant;
 
 /**
+ * The events a query found. Created by `chatvault_audit_log_query`; freed
+ * with `chatvault_audit_entries_free`.
+ *
+ * Thread safety: immutable; may be read from several threads at once.
+ */
+typedef struct chatvault_audit_entries chatvault_audit_entries;
+
+/**
  * One audit event being built: time, kind, actor, role, department, then
  * objects and details added one by one. Created by
  * `chatvault_audit_event_new`; freed with `chatvault_audit_event_free`.
@@ -1450,6 +1458,36 @@ typedef struct chatvault_audit_checkpoint {
 } chatvault_audit_checkpoint;
 
 /**
+ * One event of `chatvault_audit_entries`, without its texts (use
+ * `chatvault_audit_entries_json` for actor, department, objects and
+ * details).
+ *
+ * Thread safety: a plain value.
+ */
+typedef struct chatvault_audit_entry {
+    /**
+     * Its position in the log.
+     */
+    uint64_t seq;
+    /**
+     * When (ms since 1970).
+     */
+    int64_t time_ms;
+    /**
+     * A `chatvault_audit_event_kind`.
+     */
+    uint32_t kind;
+    /**
+     * A `chatvault_audit_role`.
+     */
+    uint32_t role;
+    /**
+     * Its record's Merkle leaf hash (for `chatvault_audit_verify_inclusion`).
+     */
+    uint8_t leaf[CHATVAULT_AUDIT_HASH_LEN];
+} chatvault_audit_entry;
+
+/**
  * When an audit log writes and syncs buffered records (group commit):
  * once `max_batch` records are buffered, or when an append finds the
  * oldest buffered record older than `max_delay_us` microseconds (an idle
@@ -1470,6 +1508,75 @@ typedef struct chatvault_audit_commit_policy {
      */
     uint64_t max_delay_us;
 } chatvault_audit_commit_policy;
+
+/**
+ * Which events a query selects (every condition set must hold). A plain
+ * struct the caller fills; pass NULL for "every event".
+ *
+ * Thread safety: a plain value; the pointers it holds are only read during
+ * the call it is passed to.
+ */
+typedef struct chatvault_audit_query {
+    /**
+     * At or after this time (ms since 1970); INT64_MIN for no bound.
+     */
+    int64_t from_ms;
+    /**
+     * Before this time; INT64_MAX for no bound.
+     */
+    int64_t to_ms;
+    /**
+     * By this actor (UTF-8); NULL for any.
+     */
+    const uint8_t *actor;
+    /**
+     * Length of `actor`.
+     */
+    size_t actor_len;
+    /**
+     * In this department (UTF-8); NULL for any.
+     */
+    const uint8_t *department;
+    /**
+     * Length of `department`.
+     */
+    size_t department_len;
+    /**
+     * Of one of these `chatvault_audit_event_kind` numbers; NULL (with
+     * `n_kinds` 0) for any kind.
+     */
+    const uint32_t *kinds;
+    /**
+     * Number of `kinds`.
+     */
+    size_t n_kinds;
+    /**
+     * Referring to an object of this `chatvault_audit_object_kind`; 0 for
+     * no object condition.
+     */
+    uint32_t object_kind;
+    /**
+     * That object's plain id (UTF-8); NULL when it is named by commitment.
+     */
+    const uint8_t *object_id;
+    /**
+     * Length of `object_id`.
+     */
+    size_t object_id_len;
+    /**
+     * That object's commitment (CHATVAULT_AUDIT_COMMITMENT_LEN bytes);
+     * NULL when it is named by plain id.
+     */
+    const uint8_t *object_commitment;
+    /**
+     * Length of `object_commitment`.
+     */
+    size_t object_commitment_len;
+    /**
+     * At most this many events (the first ones); 0 for no limit.
+     */
+    size_t limit;
+} chatvault_audit_query;
 
 /**
  * What `chatvault_audit_log_open` found, written to a struct the caller
@@ -1847,9 +1954,9 @@ chatvault_result chatvault_audit_checkpoint_cosign(const uint8_t *note,
  * A signature by a trusted key that does not verify, or no signature by
  * `log_key`: CHATVAULT_RESULT_BAD_SIGNATURE. A note or checkpoint that
  * does not parse: CHATVAULT_RESULT_MALFORMED. A cosigner whose key has
- * the log key's name: CHATVAULT_RESULT_INVALID_ARGUMENT (the library
- * tells signers apart by name, so its signature would pass for the
- * log's).
+ * the log key's name: CHATVAULT_RESULT_INVALID_ARGUMENT (keys are told
+ * apart by name and key id, but two keys of one name in one call are
+ * refused to keep their roles unambiguous).
  *
  * This does not check the origin: a checkpoint signed with the same key
  * for another log opens too. Compare `chatvault_audit_checkpoint_origin`
@@ -1910,6 +2017,41 @@ chatvault_result chatvault_audit_commitment(const uint8_t *key,
                                             size_t value_len,
                                             uint8_t *out,
                                             size_t out_len);
+
+/**
+ * Free entries. Calling with NULL is fine; must not be called twice.
+ *
+ * Thread safety: must not race with readers of them.
+ */
+void chatvault_audit_entries_free(struct chatvault_audit_entries *entries);
+
+/**
+ * Copy entry `index` into `*out`; an index past the end is
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_audit_entries_get(const struct chatvault_audit_entries *entries,
+                                             size_t index,
+                                             struct chatvault_audit_entry *out);
+
+/**
+ * Entry `index` as a JSON object (UTF-8; the fields of an export line,
+ * docs/FORMAT.md section 13.5) into `*out` (owned by the caller, freed with
+ * `chatvault_bytes_free`).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_audit_entries_json(const struct chatvault_audit_entries *entries,
+                                              size_t index,
+                                              struct chatvault_bytes **out);
+
+/**
+ * Number of entries (0 for NULL).
+ *
+ * Thread safety: may be called concurrently.
+ */
+size_t chatvault_audit_entries_len(const struct chatvault_audit_entries *entries);
 
 /**
  * Append an object the event refers to, named by a commitment
@@ -2048,6 +2190,30 @@ chatvault_result chatvault_audit_event_set_text(struct chatvault_audit_event *ev
                                                 size_t value_len);
 
 /**
+ * Verify an export (UTF-8 JSON lines) offline: its checkpoint must be
+ * signed by `log_key` (signatures by the `n_cosigners` keys in
+ * `cosigners` are checked too; `(NULL, 0)` for none), every record must be
+ * in that checkpoint's tree, and every line's fields must be exactly what
+ * its record encodes. On success the checkpoint's size and root go to
+ * `*checkpoint` and the number of events to `*entries` (either may be
+ * NULL; `cosigned` is set to 0, as the export's cosigners are not
+ * counted here).
+ *
+ * A bad signature or none by `log_key`: CHATVAULT_RESULT_BAD_SIGNATURE;
+ * anything else that does not verify: CHATVAULT_RESULT_MALFORMED, the last
+ * error naming the line.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_audit_export_verify(const uint8_t *export_,
+                                               size_t export_len,
+                                               const struct chatvault_audit_note_verifier *log_key,
+                                               const struct chatvault_audit_note_verifier *const *cosigners,
+                                               size_t n_cosigners,
+                                               struct chatvault_audit_checkpoint *checkpoint,
+                                               size_t *entries);
+
+/**
  * The RFC 6962 leaf hash of `(data, len)`, `SHA-256(0x00 || data)`:
  * CHATVAULT_AUDIT_HASH_LEN bytes into `out` (`out_len` at least that,
  * else CHATVAULT_RESULT_BUFFER_TOO_SMALL).
@@ -2138,6 +2304,21 @@ chatvault_result chatvault_audit_log_create(const uint8_t *dir,
 uint64_t chatvault_audit_log_durable_size(const struct chatvault_audit_log *log);
 
 /**
+ * Export the events `query` selects (NULL: all) for an auditor: JSON lines
+ * (docs/FORMAT.md section 13.5) with a checkpoint of the whole log signed
+ * now by `signer` (also kept as the log's last checkpoint) and an
+ * inclusion proof per event, into `*out` (owned by the caller, freed with
+ * `chatvault_bytes_free`). `chatvault_audit_export_verify` checks it with
+ * only the log's public key.
+ *
+ * Thread safety: one thread at a time per log; the signer is only read.
+ */
+chatvault_result chatvault_audit_log_export(struct chatvault_audit_log *log,
+                                            const struct chatvault_audit_query *query,
+                                            const struct chatvault_audit_note_signer *signer,
+                                            struct chatvault_bytes **out);
+
+/**
  * Write and sync every buffered record; the durable size (every record
  * appended so far) goes to `*durable` (may be NULL). A failed write or
  * sync gives CHATVAULT_RESULT_IO and poisons the log.
@@ -2209,6 +2390,21 @@ chatvault_result chatvault_audit_log_open(const uint8_t *dir,
                                           const struct chatvault_audit_commit_policy *policy,
                                           struct chatvault_audit_log **out,
                                           struct chatvault_audit_open_report *report);
+
+/**
+ * The events of the log that `query` selects (NULL: all), in log order.
+ * Buffered records are synced first; every record read is checked against
+ * the log's tree, so a segment changed on disk since the log was opened is
+ * CHATVAULT_RESULT_MALFORMED. Reads every segment: for reports.
+ *
+ * On success `*out` receives entries the caller owns and must free with
+ * `chatvault_audit_entries_free`.
+ *
+ * Thread safety: one thread at a time per log.
+ */
+chatvault_result chatvault_audit_log_query(struct chatvault_audit_log *log,
+                                           const struct chatvault_audit_query *query,
+                                           struct chatvault_audit_entries **out);
 
 /**
  * The Merkle root of every appended record (durable or not),

@@ -64,6 +64,14 @@ pub struct Entry {
 
 const EXPORT_FORMAT: &str = "chatvault/audit-export/1";
 
+impl Entry {
+    /// The event as a JSON object (the fields of an export line, without
+    /// `record` and `proof`; docs/FORMAT.md section 13.5).
+    pub fn to_json(&self) -> String {
+        event_json(self.seq, &self.event).to_string()
+    }
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }

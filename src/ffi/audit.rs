@@ -7,7 +7,10 @@
 //! note keys), `chatvault_audit_checkpoint` (a plain struct the caller
 //! allocates), the event kind, role and object kind numbers, and the
 //! functions that need no log: commitments, leaf hashes, checkpoint opening
-//! and cosigning, and the two proof verifiers.
+//! and cosigning, and the two proof verifiers; queries
+//! (`chatvault_audit_query`, `chatvault_audit_entries` (Box) with
+//! `chatvault_audit_entry`) and exports (`chatvault_audit_log_export`,
+//! `chatvault_audit_export_verify`).
 //!
 //! Invariants: an event handle always holds an event the log accepts: every
 //! setter checks the event with the library's own encoder (actor, lengths,
@@ -26,8 +29,8 @@ use zeroize::Zeroizing;
 
 use crate::audit::merkle::{self, Hash};
 use crate::audit::{
-    parse_note, sign_note, AuditLog, Checkpoint, CommitPolicy, Commitment, Event, EventKind, Id,
-    NoteSigner, NoteVerifier, ObjectKind, Role, Value,
+    parse_note, sign_note, verify_export, AuditLog, Checkpoint, CommitPolicy, Commitment, Entry,
+    Event, EventKind, Id, NoteSigner, NoteVerifier, ObjectKind, Query, Role, Value,
 };
 
 use super::bytes::{chatvault_bytes, put_bytes, put_secret};
@@ -1113,9 +1116,9 @@ fn input_verifiers<'a>(
 /// A signature by a trusted key that does not verify, or no signature by
 /// `log_key`: CHATVAULT_RESULT_BAD_SIGNATURE. A note or checkpoint that
 /// does not parse: CHATVAULT_RESULT_MALFORMED. A cosigner whose key has
-/// the log key's name: CHATVAULT_RESULT_INVALID_ARGUMENT (the library
-/// tells signers apart by name, so its signature would pass for the
-/// log's).
+/// the log key's name: CHATVAULT_RESULT_INVALID_ARGUMENT (keys are told
+/// apart by name and key id, but two keys of one name in one call are
+/// refused to keep their roles unambiguous).
 ///
 /// This does not check the origin: a checkpoint signed with the same key
 /// for another log opens too. Compare `chatvault_audit_checkpoint_origin`
@@ -1140,8 +1143,8 @@ pub extern "C" fn chatvault_audit_checkpoint_open(
         let log_key = try_ref(log_key, "log_key")?;
         let cosigners = input_verifiers(cosigners, n_cosigners)?;
         let out = out_ptr(out, "out")?;
-        // Checkpoint::open decides "signed by the log" by key name: a
-        // cosigner of the same name would stand in for the log's key.
+        // Two keys of one name in one call: refused, so that a report of
+        // who signed is never ambiguous.
         if let Some(i) = cosigners.iter().position(|c| c.name() == log_key.name()) {
             return Err(FfiError::invalid(format!(
                 "cosigners[{i}] has the log key's name {:?}",
@@ -1339,6 +1342,317 @@ pub extern "C" fn chatvault_audit_leaf_hash(
 }
 
 // ------------------------------------------------------------------ helpers
+
+// ------------------------------------------------------- queries, exports
+
+/// Which events a query selects (every condition set must hold). A plain
+/// struct the caller fills; pass NULL for "every event".
+///
+/// Thread safety: a plain value; the pointers it holds are only read during
+/// the call it is passed to.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct chatvault_audit_query {
+    /// At or after this time (ms since 1970); INT64_MIN for no bound.
+    pub from_ms: i64,
+    /// Before this time; INT64_MAX for no bound.
+    pub to_ms: i64,
+    /// By this actor (UTF-8); NULL for any.
+    pub actor: *const u8,
+    /// Length of `actor`.
+    pub actor_len: usize,
+    /// In this department (UTF-8); NULL for any.
+    pub department: *const u8,
+    /// Length of `department`.
+    pub department_len: usize,
+    /// Of one of these `chatvault_audit_event_kind` numbers; NULL (with
+    /// `n_kinds` 0) for any kind.
+    pub kinds: *const u32,
+    /// Number of `kinds`.
+    pub n_kinds: usize,
+    /// Referring to an object of this `chatvault_audit_object_kind`; 0 for
+    /// no object condition.
+    pub object_kind: u32,
+    /// That object's plain id (UTF-8); NULL when it is named by commitment.
+    pub object_id: *const u8,
+    /// Length of `object_id`.
+    pub object_id_len: usize,
+    /// That object's commitment (CHATVAULT_AUDIT_COMMITMENT_LEN bytes);
+    /// NULL when it is named by plain id.
+    pub object_commitment: *const u8,
+    /// Length of `object_commitment`.
+    pub object_commitment_len: usize,
+    /// At most this many events (the first ones); 0 for no limit.
+    pub limit: usize,
+}
+
+fn opt_str<'a>(
+    ptr: *const u8,
+    len: usize,
+    what: &'static str,
+) -> Result<Option<&'a str>, FfiError> {
+    if ptr.is_null() && len == 0 {
+        Ok(None)
+    } else {
+        input_str(ptr, len, what).map(Some)
+    }
+}
+
+/// The library query a C query describes (NULL: every event).
+fn read_query(q: *const chatvault_audit_query) -> Result<Query, FfiError> {
+    if q.is_null() {
+        return Ok(Query::default());
+    }
+    // SAFETY: non-NULL and the caller promises a readable, aligned
+    // `chatvault_audit_query`; every field is an integer or a pointer, for
+    // which any bit pattern is a valid value, and it is copied out here.
+    let raw = unsafe { std::ptr::read(q) };
+    let kinds: Vec<EventKind> = if raw.kinds.is_null() {
+        if raw.n_kinds != 0 {
+            return Err(FfiError::null("query.kinds"));
+        }
+        Vec::new()
+    } else {
+        if raw.n_kinds > isize::MAX as usize / std::mem::size_of::<u32>() {
+            return Err(FfiError::invalid("query.n_kinds too large"));
+        }
+        // SAFETY: non-NULL, the length fits in isize::MAX bytes (checked
+        // above), and the caller promises `n_kinds` readable u32 values
+        // that stay unchanged during the call; the slice does not outlive
+        // it.
+        let ks = unsafe { std::slice::from_raw_parts(raw.kinds, raw.n_kinds) };
+        ks.iter().map(|&k| kind_from(k)).collect::<Result<_, _>>()?
+    };
+    let object = match raw.object_kind {
+        0 => None,
+        k => {
+            let kind = object_kind_from(k)?;
+            let id = match (raw.object_id.is_null(), raw.object_commitment.is_null()) {
+                (false, true) => Id::Plain(
+                    input_str(raw.object_id, raw.object_id_len, "query.object_id")?.to_owned(),
+                ),
+                (true, false) => Id::Committed(commitment_from(
+                    raw.object_commitment,
+                    raw.object_commitment_len,
+                )?),
+                _ => {
+                    return Err(FfiError::invalid(
+                        "query: give exactly one of object_id and object_commitment",
+                    ))
+                }
+            };
+            Some((kind, id))
+        }
+    };
+    Ok(Query {
+        from_ms: (raw.from_ms != i64::MIN).then_some(raw.from_ms),
+        to_ms: (raw.to_ms != i64::MAX).then_some(raw.to_ms),
+        actor: opt_str(raw.actor, raw.actor_len, "query.actor")?.map(str::to_owned),
+        kinds,
+        department: opt_str(raw.department, raw.department_len, "query.department")?
+            .map(str::to_owned),
+        object,
+        limit: (raw.limit != 0).then_some(raw.limit),
+    })
+}
+
+/// The events a query found. Created by `chatvault_audit_log_query`; freed
+/// with `chatvault_audit_entries_free`.
+///
+/// Thread safety: immutable; may be read from several threads at once.
+#[allow(non_camel_case_types)]
+pub struct chatvault_audit_entries {
+    _private: [u8; 0],
+}
+
+impl Castable for chatvault_audit_entries {
+    type Ownership = OwnershipBox;
+    type RustType = Vec<Entry>;
+}
+
+/// One event of `chatvault_audit_entries`, without its texts (use
+/// `chatvault_audit_entries_json` for actor, department, objects and
+/// details).
+///
+/// Thread safety: a plain value.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct chatvault_audit_entry {
+    /// Its position in the log.
+    pub seq: u64,
+    /// When (ms since 1970).
+    pub time_ms: i64,
+    /// A `chatvault_audit_event_kind`.
+    pub kind: u32,
+    /// A `chatvault_audit_role`.
+    pub role: u32,
+    /// Its record's Merkle leaf hash (for `chatvault_audit_verify_inclusion`).
+    pub leaf: [u8; CHATVAULT_AUDIT_HASH_LEN],
+}
+
+/// The events of the log that `query` selects (NULL: all), in log order.
+/// Buffered records are synced first; every record read is checked against
+/// the log's tree, so a segment changed on disk since the log was opened is
+/// CHATVAULT_RESULT_MALFORMED. Reads every segment: for reports.
+///
+/// On success `*out` receives entries the caller owns and must free with
+/// `chatvault_audit_entries_free`.
+///
+/// Thread safety: one thread at a time per log.
+#[no_mangle]
+pub extern "C" fn chatvault_audit_log_query(
+    log: *mut chatvault_audit_log,
+    query: *const chatvault_audit_query,
+    out: *mut *mut chatvault_audit_entries,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let log = try_mut(log, "log")?;
+        let q = read_query(query)?;
+        let out = out_ptr(out, "out")?;
+        out.write(box_into_ptr(log.query(&q)?));
+        Ok(())
+    }
+}
+
+/// Number of entries (0 for NULL).
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_audit_entries_len(entries: *const chatvault_audit_entries) -> usize {
+    ffi_panic_boundary_or! { 0;
+        try_ref(entries, "entries").map_or(0, |e| e.len())
+    }
+}
+
+fn entry_at(entries: &[Entry], index: usize) -> Result<&Entry, FfiError> {
+    entries.get(index).ok_or_else(|| {
+        FfiError::invalid(format!("index {index} past the {} entries", entries.len()))
+    })
+}
+
+/// Copy entry `index` into `*out`; an index past the end is
+/// CHATVAULT_RESULT_INVALID_ARGUMENT.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_audit_entries_get(
+    entries: *const chatvault_audit_entries,
+    index: usize,
+    out: *mut chatvault_audit_entry,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let entries = try_ref(entries, "entries")?;
+        let out = out_ptr(out, "out")?;
+        let e = entry_at(entries, index)?;
+        out.write(chatvault_audit_entry {
+            seq: e.seq,
+            time_ms: e.event.time_ms,
+            kind: u32::from(e.event.kind.number()),
+            role: u32::from(e.event.role.number()),
+            leaf: e.leaf,
+        });
+        Ok(())
+    }
+}
+
+/// Entry `index` as a JSON object (UTF-8; the fields of an export line,
+/// docs/FORMAT.md section 13.5) into `*out` (owned by the caller, freed with
+/// `chatvault_bytes_free`).
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_audit_entries_json(
+    entries: *const chatvault_audit_entries,
+    index: usize,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let entries = try_ref(entries, "entries")?;
+        let out = out_ptr(out, "out")?;
+        put_bytes(out, entry_at(entries, index)?.to_json().into_bytes());
+        Ok(())
+    }
+}
+
+/// Free entries. Calling with NULL is fine; must not be called twice.
+///
+/// Thread safety: must not race with readers of them.
+#[no_mangle]
+pub extern "C" fn chatvault_audit_entries_free(entries: *mut chatvault_audit_entries) {
+    ffi_panic_boundary_void! {
+        free_box(entries);
+    }
+}
+
+/// Export the events `query` selects (NULL: all) for an auditor: JSON lines
+/// (docs/FORMAT.md section 13.5) with a checkpoint of the whole log signed
+/// now by `signer` (also kept as the log's last checkpoint) and an
+/// inclusion proof per event, into `*out` (owned by the caller, freed with
+/// `chatvault_bytes_free`). `chatvault_audit_export_verify` checks it with
+/// only the log's public key.
+///
+/// Thread safety: one thread at a time per log; the signer is only read.
+#[no_mangle]
+pub extern "C" fn chatvault_audit_log_export(
+    log: *mut chatvault_audit_log,
+    query: *const chatvault_audit_query,
+    signer: *const chatvault_audit_note_signer,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let log = try_mut(log, "log")?;
+        let q = read_query(query)?;
+        let signer = try_ref(signer, "signer")?;
+        let out = out_ptr(out, "out")?;
+        put_bytes(out, log.export(&q, signer)?.into_bytes());
+        Ok(())
+    }
+}
+
+/// Verify an export (UTF-8 JSON lines) offline: its checkpoint must be
+/// signed by `log_key` (signatures by the `n_cosigners` keys in
+/// `cosigners` are checked too; `(NULL, 0)` for none), every record must be
+/// in that checkpoint's tree, and every line's fields must be exactly what
+/// its record encodes. On success the checkpoint's size and root go to
+/// `*checkpoint` and the number of events to `*entries` (either may be
+/// NULL; `cosigned` is set to 0, as the export's cosigners are not
+/// counted here).
+///
+/// A bad signature or none by `log_key`: CHATVAULT_RESULT_BAD_SIGNATURE;
+/// anything else that does not verify: CHATVAULT_RESULT_MALFORMED, the last
+/// error naming the line.
+///
+/// Thread safety: may be called from any thread.
+#[no_mangle]
+pub extern "C" fn chatvault_audit_export_verify(
+    export: *const u8,
+    export_len: usize,
+    log_key: *const chatvault_audit_note_verifier,
+    cosigners: *const *const chatvault_audit_note_verifier,
+    n_cosigners: usize,
+    checkpoint: *mut chatvault_audit_checkpoint,
+    entries: *mut usize,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let export = input_str(export, export_len, "export")?;
+        let log_key = try_ref(log_key, "log_key")?;
+        let cosigners = input_verifiers(cosigners, n_cosigners)?;
+        let (cp, found) = verify_export(export, log_key, &cosigners)?;
+        if !checkpoint.is_null() {
+            out_ptr(checkpoint, "checkpoint")?.write(chatvault_audit_checkpoint {
+                size: cp.size,
+                root: cp.root,
+                cosigned: 0,
+            });
+        }
+        if !entries.is_null() {
+            out_ptr(entries, "entries")?.write(found.len());
+        }
+        Ok(())
+    }
+}
 
 /// Keep the handles usable from the threads their documentation allows
 /// (checked at compile time): the log and events move between threads,

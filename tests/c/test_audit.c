@@ -778,6 +778,170 @@ static void test_commit_policy_and_segments(void) {
     chatvault_audit_log_free(log);
 }
 
+/* The first occurrence of `needle` in `hay`, or NULL (memmem is not in
+   C11 or POSIX). */
+static uint8_t *find_bytes(const uint8_t *hay, size_t len, const char *needle) {
+    size_t n = strlen(needle);
+    for (size_t i = 0; n <= len && i <= len - n; i++) {
+        if (memcmp(hay + i, needle, n) == 0) {
+            return (uint8_t *)(hay + i);
+        }
+    }
+    return NULL;
+}
+
+/* A query with no condition: every bound open. */
+static chatvault_audit_query any_query(void) {
+    chatvault_audit_query q;
+    memset(&q, 0, sizeof q);
+    q.from_ms = INT64_MIN;
+    q.to_ms = INT64_MAX;
+    return q;
+}
+
+static size_t count(chatvault_audit_log *log, const chatvault_audit_query *q) {
+    chatvault_audit_entries *found = NULL;
+    OK(chatvault_audit_log_query(log, q, &found));
+    size_t n = chatvault_audit_entries_len(found);
+    chatvault_audit_entries_free(found);
+    return n;
+}
+
+static void test_query_and_export(void) {
+    const char *dir = path_in(3, "query");
+    chatvault_audit_log *log = NULL;
+    OK(chatvault_audit_log_create(STR(dir), STR("acme/query"), NULL, &log));
+    /* Ten events: kinds cycle through viewed, revealed, grant, shredded,
+       blocked (sample_event), one minute apart. */
+    for (int i = 0; i < 10; i++) {
+        CHECK(append(log, i) == (uint64_t)i);
+    }
+
+    /* Every event, from a NULL query and from an empty one. */
+    CHECK(count(log, NULL) == 10);
+    chatvault_audit_query q = any_query();
+    CHECK(count(log, &q) == 10);
+
+    /* By kind: the two reveals, read field by field and as JSON. */
+    const uint32_t revealed[1] = {CHATVAULT_AUDIT_EVENT_KIND_FIELD_REVEALED};
+    q.kinds = revealed;
+    q.n_kinds = 1;
+    chatvault_audit_entries *found = NULL;
+    OK(chatvault_audit_log_query(log, &q, &found));
+    CHECK(chatvault_audit_entries_len(found) == 2);
+    chatvault_audit_entry e;
+    OK(chatvault_audit_entries_get(found, 1, &e));
+    CHECK(e.seq == 6 && e.time_ms == T0 + 6 * MINUTE_MS);
+    CHECK(e.kind == CHATVAULT_AUDIT_EVENT_KIND_FIELD_REVEALED && e.role == CHATVAULT_AUDIT_ROLE_AGENT);
+    uint8_t leaf[CHATVAULT_AUDIT_HASH_LEN];
+    OK(chatvault_audit_log_leaf_hash(log, 6, leaf, sizeof leaf));
+    CHECK(memcmp(leaf, e.leaf, sizeof leaf) == 0);
+    chatvault_bytes *json = NULL;
+    OK(chatvault_audit_entries_json(found, 0, &json));
+    CHECK(json != NULL && find_bytes(json->data, json->len, "\"actor\":\"agent-17\"") != NULL);
+    CHECK(json != NULL && find_bytes(json->data, json->len, "\"kind\":\"customer\"") != NULL);
+    chatvault_bytes_free(json);
+    EXPECT_RC(chatvault_audit_entries_get(found, 2, &e), CHATVAULT_RESULT_INVALID_ARGUMENT);
+    EXPECT_RC(chatvault_audit_entries_json(found, 2, &json), CHATVAULT_RESULT_INVALID_ARGUMENT);
+    EXPECT_RC(chatvault_audit_entries_get(found, 0, NULL), CHATVAULT_RESULT_NULL_POINTER);
+    chatvault_audit_entries_free(found);
+
+    /* By department, by time window, by committed customer, with a limit. */
+    q = any_query();
+    q.department = (const uint8_t *)"sales";
+    q.department_len = 5;
+    CHECK(count(log, &q) == 2);
+    q = any_query();
+    q.from_ms = T0 + 2 * MINUTE_MS;
+    q.to_ms = T0 + 5 * MINUTE_MS;
+    CHECK(count(log, &q) == 3);
+    uint8_t customer[CHATVAULT_AUDIT_COMMITMENT_LEN];
+    commit("customer", "cust-42", customer);
+    q = any_query();
+    q.object_kind = CHATVAULT_AUDIT_OBJECT_KIND_CUSTOMER;
+    q.object_commitment = customer;
+    q.object_commitment_len = sizeof customer;
+    CHECK(count(log, &q) == 4);
+    q.limit = 1;
+    CHECK(count(log, &q) == 1);
+    q = any_query();
+    q.actor = (const uint8_t *)"nobody";
+    q.actor_len = 6;
+    CHECK(count(log, &q) == 0);
+
+    /* Bad queries. */
+    q = any_query();
+    q.object_kind = CHATVAULT_AUDIT_OBJECT_KIND_CONVERSATION;
+    EXPECT_RC(chatvault_audit_log_query(log, &q, &found), CHATVAULT_RESULT_INVALID_ARGUMENT);
+    q.object_id = (const uint8_t *)"conv-1";
+    q.object_id_len = 6;
+    q.object_commitment = customer;
+    q.object_commitment_len = sizeof customer;
+    EXPECT_RC(chatvault_audit_log_query(log, &q, &found), CHATVAULT_RESULT_INVALID_ARGUMENT);
+    q = any_query();
+    const uint32_t unknown[1] = {99};
+    q.kinds = unknown;
+    q.n_kinds = 1;
+    EXPECT_RC(chatvault_audit_log_query(log, &q, &found), CHATVAULT_RESULT_INVALID_ARGUMENT);
+    q = any_query();
+    q.n_kinds = 2; /* NULL kinds with a count */
+    EXPECT_RC(chatvault_audit_log_query(log, &q, &found), CHATVAULT_RESULT_NULL_POINTER);
+    q = any_query();
+    q.actor = (const uint8_t *)"\xff";
+    q.actor_len = 1;
+    EXPECT_RC(chatvault_audit_log_query(log, &q, &found), CHATVAULT_RESULT_UTF8);
+    EXPECT_RC(chatvault_audit_log_query(NULL, NULL, &found), CHATVAULT_RESULT_NULL_POINTER);
+    EXPECT_RC(chatvault_audit_log_query(log, NULL, NULL), CHATVAULT_RESULT_NULL_POINTER);
+
+    /* An export of the reveals, verified with only the public key. */
+    chatvault_audit_note_signer *key = signer("acme-query-log");
+    chatvault_audit_note_verifier *pub = verifier_of(key);
+    q = any_query();
+    q.kinds = revealed;
+    q.n_kinds = 1;
+    chatvault_bytes *export = NULL;
+    OK(chatvault_audit_log_export(log, &q, key, &export));
+    CHECK(export != NULL);
+    chatvault_audit_checkpoint cp;
+    size_t entries = 0;
+    OK(chatvault_audit_export_verify(export->data, export->len, pub, NULL, 0, &cp, &entries));
+    CHECK(cp.size == 10 && entries == 2 && cp.cosigned == 0);
+    uint8_t root[CHATVAULT_AUDIT_HASH_LEN];
+    OK(chatvault_audit_log_root(log, root, sizeof root));
+    CHECK(memcmp(root, cp.root, sizeof root) == 0);
+    OK(chatvault_audit_export_verify(export->data, export->len, pub, NULL, 0, NULL, NULL));
+    /* A changed field, another key, bad arguments. */
+    uint8_t *copy = malloc(export->len);
+    CHECK(copy != NULL);
+    memcpy(copy, export->data, export->len);
+    uint8_t *at = find_bytes(copy, export->len, "agent-17");
+    CHECK(at != NULL);
+    if (at != NULL) {
+        at[7] = '8';
+    }
+    EXPECT_RC(chatvault_audit_export_verify(copy, export->len, pub, NULL, 0, &cp, &entries),
+              CHATVAULT_RESULT_MALFORMED);
+    CHECK(last_error_has("export line"));
+    free(copy);
+    chatvault_audit_note_signer *other = signer("acme-query-log");
+    chatvault_audit_note_verifier *other_pub = verifier_of(other);
+    EXPECT_RC(chatvault_audit_export_verify(export->data, export->len, other_pub, NULL, 0, &cp,
+                                            &entries),
+              CHATVAULT_RESULT_BAD_SIGNATURE);
+    EXPECT_RC(chatvault_audit_export_verify(NULL, 5, pub, NULL, 0, &cp, &entries),
+              CHATVAULT_RESULT_NULL_POINTER);
+    EXPECT_RC(chatvault_audit_export_verify(export->data, export->len, NULL, NULL, 0, &cp,
+                                            &entries),
+              CHATVAULT_RESULT_NULL_POINTER);
+    EXPECT_RC(chatvault_audit_log_export(log, &q, NULL, &export), CHATVAULT_RESULT_NULL_POINTER);
+    chatvault_bytes_free(export);
+    chatvault_audit_note_verifier_free(other_pub);
+    chatvault_audit_note_signer_free(other);
+    chatvault_audit_note_verifier_free(pub);
+    chatvault_audit_note_signer_free(key);
+    chatvault_audit_log_free(log);
+}
+
 static void test_standalone_hashes(void) {
     /* RFC 6962 test data (certificate transparency's merkle_tree_test, as
      * reproduced by transparency-dev/merkle testonly/constants.go): the
@@ -911,6 +1075,8 @@ static void test_keys_and_nulls(void) {
 }
 
 static void test_free_null(void) {
+    chatvault_audit_entries_free(NULL);
+    CHECK(chatvault_audit_entries_len(NULL) == 0);
     chatvault_audit_event_free(NULL);
     chatvault_audit_log_free(NULL);
     chatvault_audit_note_signer_free(NULL);
@@ -931,6 +1097,7 @@ int main(void) {
     test_event_errors();
     test_log();
     test_commit_policy_and_segments();
+    test_query_and_export();
     test_standalone_hashes();
     test_keys_and_nulls();
     test_free_null();
