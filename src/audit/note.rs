@@ -406,6 +406,21 @@ fn open_note_keys(note: &str, trusted: &[&NoteVerifier]) -> Result<(String, Vec<
 // -------------------------------------------------------------- checkpoint
 
 /// The body of a C2SP tlog checkpoint.
+///
+/// # Examples
+/// ```
+/// use chatvault::audit::{Checkpoint, NoteSigner};
+///
+/// let log_key = NoteSigner::generate("acme-audit-log")?;
+/// let witness = NoteSigner::generate("supervisor-wang")?;
+/// let cp = Checkpoint { origin: "acme/audit".into(), size: 42, root: [7; 32], extensions: vec![] };
+/// let note = cp.sign(&[&log_key, &witness])?;
+///
+/// // Anyone holding the public keys checks it.
+/// let (opened, cosigners) = Checkpoint::open(&note, &log_key.verifier(), &[&witness.verifier()])?;
+/// assert_eq!((opened, cosigners), (cp, vec!["supervisor-wang".to_owned()]));
+/// # Ok::<(), chatvault::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
     /// The log's origin (its log id).
