@@ -17,6 +17,12 @@
 //!   (about 100 bytes each) to a new log in a temporary directory with the
 //!   default group commit (sync every 256 records or 10 ms), then `flush`;
 //!   throughput in durable events.
+//! - `audit/durable/shared_4_threads_durable_each_20k`: the same events
+//!   from four threads through `SharedAuditLog::append_durable`, each
+//!   append waiting until its record is synced (group commit across
+//!   threads).
+//! - `audit/durable/sync_every_record_2k`: its reference, one thread
+//!   syncing after every record (2,000 records).
 //! - `audit/durable/raw_write_sync_same_bytes`: the floor: the same frames
 //!   written to a plain file with `write_all` and `sync_data` every 256.
 //! - `audit/open/verify_1m`: `AuditLog::open` of a 1,048,576-record log
@@ -34,7 +40,9 @@ use std::io::Write;
 use chatvault::audit::merkle::{
     leaf_hash, node_hash, verify_consistency, verify_inclusion, Hash, MerkleTree,
 };
-use chatvault::audit::{AuditLog, CommitPolicy, Event, EventKind, Id, ObjectKind, Role, Value};
+use chatvault::audit::{
+    AuditLog, CommitPolicy, Event, EventKind, Id, ObjectKind, Role, SharedAuditLog, Value,
+};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use sha2::{Digest, Sha256};
 
@@ -198,6 +206,52 @@ fn bench_files(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
+    // Four threads, each waiting for its own records to be durable: one
+    // sync serves every record buffered while the previous one ran.
+    g.bench_function("shared_4_threads_durable_each_20k", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().unwrap(),
+            |dir| {
+                let log =
+                    AuditLog::create(dir.path(), "bench/audit", CommitPolicy::default()).unwrap();
+                let shared = std::sync::Arc::new(SharedAuditLog::new(log));
+                std::thread::scope(|s| {
+                    for t in 0..4usize {
+                        let shared = &shared;
+                        let events = &events;
+                        s.spawn(move || {
+                            for e in events.iter().skip(t).step_by(4) {
+                                shared.append_durable(e).unwrap();
+                            }
+                        });
+                    }
+                });
+                assert_eq!(shared.durable_size(), N);
+                drop(shared);
+                dir
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    // The reference for the shared log: one sync per record, one thread.
+    g.throughput(Throughput::Elements(2_000));
+    g.bench_function("sync_every_record_2k", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().unwrap(),
+            |dir| {
+                let mut log =
+                    AuditLog::create(dir.path(), "bench/audit", CommitPolicy::EVERY_RECORD)
+                        .unwrap();
+                for e in &events[..2_000] {
+                    log.append(e).unwrap();
+                }
+                drop(log);
+                dir
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.throughput(Throughput::Elements(N));
     // The same frames, written by hand.
     let frames: Vec<Vec<u8>> = {
         let dir = tempfile::tempdir().unwrap();

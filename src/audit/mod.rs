@@ -15,6 +15,8 @@
 //!   with the durable size exposed; a torn last record is repaired on open
 //!   (and the repair logged), any other damage refuses to open.
 //!
+//! - [`SharedAuditLog`]: group commit across threads (each appender waits
+//!   for durability; one sync serves all records buffered meanwhile);
 //! - [`Checkpoint`]s: C2SP tlog checkpoints in C2SP signed notes
 //!   ([`NoteSigner`], [`NoteVerifier`]), with cosignatures;
 //! - [`Query`] and exports for auditors ([`AuditLog::export`],
@@ -27,6 +29,7 @@ mod ledger;
 pub mod merkle;
 mod note;
 mod query;
+mod shared;
 mod store;
 
 pub use event::{
@@ -39,6 +42,7 @@ pub use note::{
     MAX_NOTE_BYTES,
 };
 pub use query::{verify_export, Entry, Query};
+pub use shared::SharedAuditLog;
 pub use store::{
     AuditLog, CommitPolicy, DirReport, OpenReport, DEFAULT_SEGMENT_BYTES, FRAME_OVERHEAD,
 };

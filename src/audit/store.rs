@@ -14,6 +14,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::crc32c::{crc32c, crc32c_update};
@@ -98,7 +99,7 @@ pub struct OpenReport {
 pub struct AuditLog {
     dir: PathBuf,
     ledger: Ledger,
-    file: File,
+    file: Arc<File>,
     segment_bytes: u64,
     segment_limit: u64,
     buf: Vec<u8>,
@@ -122,6 +123,23 @@ fn frame_after(bytes: &[u8], pos: usize) -> bool {
             && u32::from_be_bytes(bytes[q + 4 + n..q + 8 + n].try_into().expect("4 bytes"))
                 == crc32c(&bytes[q..q + 4 + n])
     })
+}
+
+/// Frames taken from an [`AuditLog`] to be written and synced.
+#[derive(Debug)]
+pub(crate) struct Batch {
+    bytes: Vec<u8>,
+    /// The durable size once written.
+    upto: u64,
+    file: Arc<File>,
+}
+
+impl Batch {
+    /// Append the frames to the segment and sync them.
+    pub(crate) fn write(&self) -> std::io::Result<()> {
+        (&*self.file).write_all(&self.bytes)?;
+        self.file.sync_data()
+    }
 }
 
 /// What reading a log directory found.
@@ -228,7 +246,7 @@ impl AuditLog {
         Ok(AuditLog {
             dir: dir.to_owned(),
             ledger,
-            file,
+            file: Arc::new(file),
             segment_bytes,
             segment_limit: DEFAULT_SEGMENT_BYTES,
             buf: Vec::new(),
@@ -406,7 +424,7 @@ impl AuditLog {
         let mut log = AuditLog {
             dir: dir.to_owned(),
             ledger: verified.ledger,
-            file,
+            file: Arc::new(file),
             segment_bytes,
             segment_limit: DEFAULT_SEGMENT_BYTES,
             buf: Vec::new(),
@@ -480,6 +498,16 @@ impl AuditLog {
     /// when the batch fills, its deadline passes on a later append, or
     /// [`AuditLog::flush`] is called.
     pub fn append(&mut self, event: &Event) -> Result<u64> {
+        let seq = self.buffer(event)?;
+        let since = self.pending_since.unwrap_or_else(Instant::now);
+        if self.buffered >= self.policy.max_batch || since.elapsed() >= self.policy.max_delay {
+            self.flush()?;
+        }
+        Ok(seq)
+    }
+
+    /// Append `event` to the buffer only (no write, no sync).
+    pub(crate) fn buffer(&mut self, event: &Event) -> Result<u64> {
         self.check()?;
         let seq = self.ledger.size();
         let record = self.ledger.append(event)?;
@@ -489,11 +517,13 @@ impl AuditLog {
         let crc = crc32c_update(crc32c(&self.buf[start..start + 4]), &record);
         self.buf.put_u32(crc);
         self.buffered += 1;
-        let since = *self.pending_since.get_or_insert_with(Instant::now);
-        if self.buffered >= self.policy.max_batch || since.elapsed() >= self.policy.max_delay {
-            self.flush()?;
-        }
+        self.pending_since.get_or_insert_with(Instant::now);
         Ok(seq)
+    }
+
+    /// Fail if an earlier write failed.
+    pub(crate) fn check_usable(&self) -> Result<()> {
+        self.check()
     }
 
     /// Write and sync every buffered record; returns the durable size. A
@@ -501,26 +531,53 @@ impl AuditLog {
     /// [`ErrorKind::Poisoned`] until the log is reopened.
     pub fn flush(&mut self) -> Result<u64> {
         self.check()?;
-        if self.buffered == 0 {
+        let Some(batch) = self.take_batch() else {
             return Ok(self.durable);
+        };
+        let written = batch.write();
+        self.finish_batch(batch, written)
+    }
+
+    /// Take the buffered frames out of the writer, to be written and synced
+    /// (by [`Batch::write`], possibly without holding the writer) and then
+    /// handed back to [`AuditLog::finish_batch`]. Only one batch may be in
+    /// flight at a time.
+    pub(crate) fn take_batch(&mut self) -> Option<Batch> {
+        if self.buffered == 0 {
+            return None;
         }
-        let written = self
-            .file
-            .write_all(&self.buf)
-            .and_then(|()| self.file.sync_data());
+        self.buffered = 0;
+        self.pending_since = None;
+        Some(Batch {
+            bytes: std::mem::take(&mut self.buf),
+            upto: self.ledger.size(),
+            file: Arc::clone(&self.file),
+        })
+    }
+
+    /// Record the outcome of writing `batch`: the durable size on success,
+    /// poisoning on failure; starts a new segment when the current one is
+    /// full.
+    pub(crate) fn finish_batch(
+        &mut self,
+        batch: Batch,
+        written: std::io::Result<()>,
+    ) -> Result<u64> {
         if let Err(e) = written {
             self.poisoned = Some(e.to_string());
             return Err(Error::io("writing the audit log", e));
         }
-        self.segment_bytes += self.buf.len() as u64;
-        self.buf.clear();
-        self.buffered = 0;
-        self.pending_since = None;
-        self.durable = self.ledger.size();
+        self.segment_bytes += batch.bytes.len() as u64;
+        self.durable = batch.upto;
+        if self.buf.is_empty() {
+            // Keep the allocation for the next batch.
+            self.buf = batch.bytes;
+            self.buf.clear();
+        }
         if self.segment_bytes >= self.segment_limit {
             match create_segment(&self.dir, self.ledger.log_id(), self.durable) {
                 Ok((file, bytes)) => {
-                    self.file = file;
+                    self.file = Arc::new(file);
                     self.segment_bytes = bytes;
                 }
                 Err(e) => {
