@@ -358,9 +358,9 @@ impl Policy {
             policy_hash: self.hash,
         };
 
-        // Per clock the policy uses: the longest floor and the shortest
-        // ceiling, found in orders precomputed at load, so only a few dates
-        // are computed. Explicit beats implicit: when an explicit rule sets
+        // Per clock the policy uses (its rule sets precomputed at load): the
+        // longest floor and the shortest ceiling, compared as periods first
+        // so that only a few dates are computed. Explicit beats implicit: when an explicit rule sets
         // a delete or shred ceiling, catch-all delete and shred ceilings do
         // not apply. Archive and review ceilings always take part: they
         // keep the conversation.
