@@ -118,6 +118,9 @@ pub(crate) fn check(p: &Policy, ranges: &mut DayRanges) -> (Vec<Problem>, Vec<Pr
     // keeps the conversation.
     for (fi, f) in p.rules.iter().enumerate() {
         let Some(floor) = f.floor else { continue };
+        // Whether an explicit delete/shred ceiling reaches all of this
+        // floor's conversations: worked out once per floor, when needed.
+        let mut covered: Option<bool> = None;
         for (ci, c) in p.rules.iter().enumerate() {
             let Some(ceiling) = c.ceiling else { continue };
             if !c.action.is_some_and(super::EndAction::destroys) {
@@ -128,7 +131,10 @@ pub(crate) fn check(p: &Policy, ranges: &mut DayRanges) -> (Vec<Problem>, Vec<Pr
             }
             // A catch-all ceiling does not govern conversations an explicit
             // ceiling covers.
-            if !c.is_explicit() && explicit.iter().any(|e| covers(&e.select, &f.select)) {
+            if !c.is_explicit()
+                && *covered
+                    .get_or_insert_with(|| explicit.iter().any(|e| covers(&e.select, &f.select)))
+            {
                 continue;
             }
             if ranges.can_be_shorter(ceiling, floor) {
