@@ -288,6 +288,11 @@ enum chatvault_result
      * A Merkle inclusion or consistency proof does not verify.
      */
     CHATVAULT_RESULT_BAD_PROOF = 701,
+    /**
+     * The archive refused the operation: consent or notice missing or
+     * withdrawn, the conversation restricted, held or erased.
+     */
+    CHATVAULT_RESULT_REFUSED = 800,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1009,6 +1014,14 @@ enum chatvault_audit_event_kind
      * these itself).
      */
     CHATVAULT_AUDIT_EVENT_KIND_LOG_REPAIRED = 23,
+    /**
+     * A message was archived (details: the SHA-256 of its stored record).
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_MESSAGE_ARCHIVED = 24,
+    /**
+     * The archive was searched by an identifier's blind index.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_ARCHIVE_SEARCHED = 25,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

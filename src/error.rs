@@ -65,6 +65,10 @@ pub enum ErrorKind {
     BadSignature,
     /// A Merkle inclusion or consistency proof does not verify.
     BadProof,
+    /// The archive refused the operation for the data subject's or the
+    /// owner's sake: consent or notice missing or withdrawn, the
+    /// conversation restricted, held or erased. The detail says which.
+    Refused,
 }
 
 impl ErrorKind {
@@ -89,6 +93,7 @@ impl ErrorKind {
             ErrorKind::Policy => "retention policy refused",
             ErrorKind::BadSignature => "signature does not verify",
             ErrorKind::BadProof => "proof does not verify",
+            ErrorKind::Refused => "refused by the archive",
         }
     }
 }

@@ -11,6 +11,8 @@
 //! - [`seal`]: the sealed-field envelope (AES-256-GCM, SM4-GCM,
 //!   ChaCha20-Poly1305, AES-256-GCM + SM4-GCM) bound to tenant, record and
 //!   field; blind indexes.
+//! - [`archive`]: the workflow a helpdesk runs (ingest, view, reveal,
+//!   search, consent, erasure, retention sweep, statistics), audited.
 //! - [`retention`]: retention policies (floors, ceilings, legal holds,
 //!   erasure requests) and decisions that explain themselves.
 //! - [`hazmat`]: the raw primitives, for known-answer tests and benchmarks.
@@ -35,6 +37,7 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod archive;
 pub mod audit;
 mod codec;
 mod error;

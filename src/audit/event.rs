@@ -114,6 +114,11 @@ numbered! {
         KeyRotated = 22, "key_rotated";
         /// The log repaired a torn last record on opening.
         LogRepaired = 23, "log_repaired";
+        /// A message was archived (details: the SHA-256 of its stored
+        /// record, so the log vouches for the archive's content).
+        MessageArchived = 24, "message_archived";
+        /// The archive was searched by an identifier's blind index.
+        ArchiveSearched = 25, "archive_searched";
     }
 }
 

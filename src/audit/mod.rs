@@ -23,7 +23,7 @@
 //!   [`verify_export`]): JSON lines with a signed checkpoint and an
 //!   inclusion proof per event, verifiable offline.
 
-mod crc32c;
+pub(crate) mod crc32c;
 mod event;
 mod ledger;
 pub mod merkle;

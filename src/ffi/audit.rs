@@ -104,6 +104,10 @@ pub enum chatvault_audit_event_kind {
     /// The log repaired a torn last record on opening (the log appends
     /// these itself).
     LogRepaired = 23,
+    /// A message was archived (details: the SHA-256 of its stored record).
+    MessageArchived = 24,
+    /// The archive was searched by an identifier's blind index.
+    ArchiveSearched = 25,
 }
 
 /// Who acted (the `role` of `chatvault_audit_event_new`, which takes it as
@@ -1718,6 +1722,8 @@ mod tests {
             K::PolicyChanged,
             K::KeyRotated,
             K::LogRepaired,
+            K::MessageArchived,
+            K::ArchiveSearched,
         ];
         assert_eq!(kinds.len(), EventKind::ALL.len());
         for (c, r) in kinds.into_iter().zip(EventKind::ALL) {

@@ -90,11 +90,14 @@ pub enum chatvault_result {
     BadSignature = 700,
     /// A Merkle inclusion or consistency proof does not verify.
     BadProof = 701,
+    /// The archive refused the operation: consent or notice missing or
+    /// withdrawn, the conversation restricted, held or erased.
+    Refused = 800,
 }
 
 impl chatvault_result {
     /// Every code, in number order.
-    pub(crate) const ALL: [chatvault_result; 23] = [
+    pub(crate) const ALL: [chatvault_result; 24] = [
         chatvault_result::Ok,
         chatvault_result::NullPointer,
         chatvault_result::InvalidArgument,
@@ -118,6 +121,7 @@ impl chatvault_result {
         chatvault_result::Policy,
         chatvault_result::BadSignature,
         chatvault_result::BadProof,
+        chatvault_result::Refused,
     ];
 
     /// The code for a number, if it names one.
@@ -153,6 +157,7 @@ impl chatvault_result {
             R::Policy => ErrorKind::Policy.description(),
             R::BadSignature => ErrorKind::BadSignature.description(),
             R::BadProof => ErrorKind::BadProof.description(),
+            R::Refused => ErrorKind::Refused.description(),
         }
     }
 }
@@ -183,6 +188,7 @@ pub(crate) fn code_of(kind: ErrorKind) -> chatvault_result {
         ErrorKind::Policy => R::Policy,
         ErrorKind::BadSignature => R::BadSignature,
         ErrorKind::BadProof => R::BadProof,
+        ErrorKind::Refused => R::Refused,
         _ => R::Other,
     }
 }
@@ -373,6 +379,7 @@ mod tests {
             ErrorKind::Policy,
             ErrorKind::BadSignature,
             ErrorKind::BadProof,
+            ErrorKind::Refused,
         ];
         let mut seen = std::collections::HashSet::new();
         for k in kinds {

@@ -529,6 +529,19 @@ impl Keyring {
     pub(crate) fn signing_key(&self) -> &ed25519_dalek::SigningKey {
         &self.signing
     }
+
+    /// A 32-byte secret for a purpose of the crate's own (`label` names it;
+    /// docs/FORMAT.md lists every label), derived from the master key.
+    pub(crate) fn derive_secret(&self, label: &str) -> Zeroizing<[u8; 32]> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        crate::kdf::derive(
+            self.master.secret(),
+            label,
+            &[self.tenant.as_bytes()],
+            &mut out[..],
+        );
+        out
+    }
 }
 
 fn encode_versions(v: &BTreeMap<Domain, u32>) -> Vec<u8> {

@@ -1,0 +1,880 @@
+//! The archive workflow end to end: ingest, scanning, masking, views,
+//! reveals, search, consent, behaviours, reports, erasure, retention
+//! sweeps, statistics, tampering and crashes, threads.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use chatvault::archive::{
+    Archive, Behaviour, ConsentEvent, ConsentRule, Conversation, ErasureState, Filter, Message,
+    Options, Protect, Report, State, Unlock,
+};
+use chatvault::audit::{EventKind, Query, Role};
+use chatvault::keys::{
+    AgentGrant, AgentScope, GranteeSecret, IdClass, Kek, MasterKey, SupervisorGrant,
+    SupervisorScope, Validity,
+};
+use chatvault::pii::EntityType;
+use chatvault::scan::{self, DictionaryBuilder, Direction};
+use chatvault::ErrorKind;
+
+const DAY: i64 = 86_400;
+/// 2026-01-01T00:00:00Z.
+const T0: i64 = 1_767_225_600;
+
+fn kek() -> Kek {
+    Kek::from_bytes([9; 32])
+}
+
+fn create(dir: &Path, options: Options) -> Archive {
+    Archive::create(
+        dir,
+        "acme",
+        MasterKey::generate().unwrap(),
+        Protect::Kek(&kek()),
+        options,
+    )
+    .unwrap()
+}
+
+fn reopen(dir: &Path) -> Archive {
+    Archive::open(dir, Unlock::Kek(&kek())).unwrap()
+}
+
+fn supervisor(a: &Archive, depts: &[&str], from: i64, to: i64) -> SupervisorGrant {
+    let s = GranteeSecret::generate().unwrap();
+    let blob = a
+        .issue_supervisor_grant(
+            &s.public(),
+            "sup",
+            &SupervisorScope::new(depts, from, to).unwrap(),
+            Validity::new(T0, T0 + 400 * DAY).unwrap(),
+            "owner",
+            T0,
+        )
+        .unwrap();
+    SupervisorGrant::open(&blob, &s, &a.tenant_public()).unwrap()
+}
+
+fn agent(a: &Archive, classes: &[IdClass]) -> AgentGrant {
+    let s = GranteeSecret::generate().unwrap();
+    let blob = a
+        .issue_agent_grant(
+            &s.public(),
+            "agent",
+            &AgentScope::new(classes).unwrap(),
+            Validity::new(T0, T0 + 400 * DAY).unwrap(),
+            "owner",
+            T0,
+        )
+        .unwrap();
+    AgentGrant::open(&blob, &s, &a.tenant_public()).unwrap()
+}
+
+fn conv(id: &str, dept: &str, customer: &str, started: i64) -> Conversation {
+    Conversation::new(id, dept, customer, started)
+}
+
+fn events(a: &Archive, kind: EventKind) -> usize {
+    a.with_audit(|log| {
+        log.query(&Query {
+            kinds: vec![kind],
+            ..Query::default()
+        })
+        .unwrap()
+        .len()
+    })
+    .unwrap()
+}
+
+fn scanner() -> scan::Scanner {
+    let mut b = DictionaryBuilder::new();
+    let contact = b.category("contact").unwrap();
+    let abuse = b.category("abuse").unwrap();
+    b.add("微信", contact, false).unwrap();
+    b.add("傻瓜", abuse, false).unwrap();
+    let refund = b.category("refund").unwrap();
+    b.add("退款", refund, false).unwrap();
+    let mut p = scan::Policy::new(scan::Action::Allow);
+    p.set(contact, Direction::AgentToCustomer, scan::Action::Block);
+    p.set(contact, Direction::CustomerToAgent, scan::Action::Report);
+    p.set(abuse, Direction::AgentToCustomer, scan::Action::Block);
+    p.set(abuse, Direction::CustomerToAgent, scan::Action::Mask);
+    b.build(scan::Normalization::ALL, p).unwrap()
+}
+
+#[test]
+fn ingest_view_reveal_search_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    let m1 = a
+        .ingest(&Message::customer(
+            "c1",
+            "m1",
+            T0 + 10,
+            "手机 13800138000，身份证 11010519491231002X",
+        ))
+        .unwrap();
+    assert!(m1.stored);
+    assert_eq!(m1.display, "手机 138****8000，身份证 110***********002X");
+    assert_eq!(m1.masked.len(), 2);
+    assert_eq!(m1.masked[0].0, EntityType::CnMobile);
+    a.ingest(&Message::agent(
+        "c1",
+        "m2",
+        "agent-7",
+        T0 + 40,
+        "好的，已登记",
+    ))
+    .unwrap();
+
+    let sup = supervisor(&a, &["sales"], T0, T0 + 31 * DAY);
+    let v = a.view(&sup, "sup-1", "c1", T0 + 100).unwrap();
+    assert_eq!(v.messages.len(), 2);
+    assert_eq!(v.messages[0].text, m1.display);
+    assert_eq!(v.messages[1].sender, "agent-7");
+    assert_eq!(v.messages[1].role, Role::Agent);
+
+    let phones = agent(&a, &[IdClass::Phone]);
+    let got = a
+        .reveal(&phones, "agent-7", "cust-1", "c1", "m1", 0, T0 + 100)
+        .unwrap();
+    assert_eq!(got.as_str(), "13800138000");
+    // The ID card is another class.
+    let err = a
+        .reveal(&phones, "agent-7", "cust-1", "c1", "m1", 1, T0 + 100)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::GrantOutOfScope);
+    // Another customer's name does not open this conversation.
+    let err = a
+        .reveal(&phones, "agent-7", "cust-2", "c1", "m1", 0, T0 + 100)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::GrantOutOfScope);
+    assert_eq!(events(&a, EventKind::FieldRevealed), 3);
+
+    let hits = a
+        .search(
+            "sup-1",
+            Role::Supervisor,
+            IdClass::Phone,
+            "+86 138 0013 8000",
+            T0,
+        )
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        (hits[0].conversation.as_str(), hits[0].message.as_str()),
+        ("c1", "m1")
+    );
+    assert!(a
+        .search("sup-1", Role::Supervisor, IdClass::Phone, "13900139000", T0)
+        .unwrap()
+        .is_empty());
+    let id_hits = a
+        .search(
+            "sup-1",
+            Role::Supervisor,
+            IdClass::IdCard,
+            "11010519491231002x",
+            T0,
+        )
+        .unwrap();
+    assert_eq!(id_hits.len(), 1);
+
+    let report = a.verify().unwrap();
+    assert!(report.is_consistent(), "{report:?}");
+    assert_eq!((report.messages, report.matched), (2, 2));
+    drop(a);
+
+    let a = reopen(dir.path());
+    let v2 = a.view(&sup, "sup-1", "c1", T0 + 200).unwrap();
+    assert_eq!(v2.messages, v.messages);
+    assert!(a.verify().unwrap().is_consistent());
+    assert_eq!(events(&a, EventKind::ArchiveViewed), 2);
+    assert_eq!(events(&a, EventKind::MessageArchived), 2);
+    // The master key does not open with another KEK.
+    drop(a);
+    let err = Archive::open(dir.path(), Unlock::Kek(&Kek::from_bytes([1; 32]))).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decrypt);
+}
+
+#[test]
+fn supervisor_grants_are_enforced_and_every_refusal_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    a.start_conversation(&conv("c2", "support", "cust-1", T0))
+        .unwrap();
+    a.ingest(&Message::customer("c1", "m1", T0 + 10, "hello"))
+        .unwrap();
+    // A message after the grant's window (the window ends at T0 + 1 day).
+    a.ingest(&Message::customer("c1", "m2", T0 + DAY + 5, "again"))
+        .unwrap();
+    a.ingest(&Message::customer("c2", "m1", T0 + 10, "other dept"))
+        .unwrap();
+    let sup = supervisor(&a, &["sales"], T0, T0 + DAY);
+    let v = a.view(&sup, "sup", "c1", T0 + 2 * DAY).unwrap();
+    assert_eq!((v.messages.len(), v.withheld), (1, 1));
+    let err = a.view(&sup, "sup", "c2", T0 + 2 * DAY).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::GrantOutOfScope);
+    // After the grant's validity.
+    let err = a.view(&sup, "sup", "c1", T0 + 500 * DAY).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::GrantExpired);
+    // An unknown conversation is an input error, not audited as a view.
+    assert_eq!(
+        a.view(&sup, "sup", "nope", T0).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    let views = a
+        .with_audit(|log| {
+            log.query(&Query {
+                kinds: vec![EventKind::ArchiveViewed],
+                ..Query::default()
+            })
+        })
+        .unwrap()
+        .unwrap();
+    assert_eq!(views.len(), 3);
+    let outcomes: Vec<String> = views
+        .iter()
+        .map(|e| match e.event.details.get("outcome") {
+            Some(chatvault::audit::Value::Text(t)) => t.clone(),
+            other => panic!("no outcome: {other:?}"),
+        })
+        .collect();
+    assert_eq!(outcomes[0], "ok");
+    assert!(outcomes[1].starts_with("refused:"), "{outcomes:?}");
+    assert!(outcomes[2].starts_with("refused:"), "{outcomes:?}");
+}
+
+#[test]
+fn blocked_reported_and_masked_words_with_live_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.set_scanner(scanner()).unwrap();
+    let seen: Arc<Mutex<Vec<Report>>> = Arc::default();
+    let sink = seen.clone();
+    a.set_reporter(Some(Arc::new(move |r: &Report| {
+        sink.lock().unwrap().push(r.clone())
+    })))
+    .unwrap();
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    // An agent may not send a contact word: blocked, not stored.
+    let out = a
+        .ingest(&Message::agent(
+            "c1",
+            "m1",
+            "agent-7",
+            T0 + 1,
+            "加我微 信吧",
+        ))
+        .unwrap();
+    assert!(!out.stored);
+    assert_eq!(out.verdict.action, scan::Action::Block);
+    assert_eq!(out.verdict.matches[0].word, "微信");
+    assert!(out.display.is_empty());
+    // A blocked message's id stays taken.
+    assert_eq!(
+        a.ingest(&Message::agent("c1", "m1", "agent-7", T0 + 2, "ok"))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidInput
+    );
+    // A customer's contact word is reported and stored.
+    let out = a
+        .ingest(&Message::customer(
+            "c1",
+            "m2",
+            T0 + 3,
+            "你加我微信 13800138000",
+        ))
+        .unwrap();
+    assert!(out.stored);
+    assert_eq!(out.verdict.action, scan::Action::Report);
+    // A customer's insult is masked in the archive.
+    let out = a
+        .ingest(&Message::customer("c1", "m3", T0 + 4, "你这个傻瓜"))
+        .unwrap();
+    assert_eq!(out.display, "你这个**");
+    let reports = seen.lock().unwrap().clone();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0].kind, EventKind::MessageBlocked);
+    assert_eq!(reports[0].actor, "agent-7");
+    assert_eq!(reports[1].kind, EventKind::MessageReported);
+    assert_eq!(reports[1].detail, "reported: contact");
+    assert!(!reports.iter().any(|r| r.detail.contains("13800138000")));
+    assert_eq!(events(&a, EventKind::MessageBlocked), 1);
+    assert_eq!(events(&a, EventKind::MessageReported), 1);
+    let list = a.list(&Filter::default()).unwrap();
+    assert_eq!((list[0].messages, list[0].blocked), (2, 1));
+
+    // Behaviours: reported and audited; a known device is not.
+    a.record_behaviour(
+        "agent-7",
+        Role::Agent,
+        "sales",
+        Behaviour::MessageDeleted {
+            conversation: "c1",
+            message: "m2",
+        },
+        T0 + 10,
+    )
+    .unwrap();
+    let login = |t| {
+        a.record_behaviour(
+            "agent-7",
+            Role::Agent,
+            "sales",
+            Behaviour::Login { device: "pc-1" },
+            t,
+        )
+        .unwrap()
+    };
+    assert!(login(T0 + 20));
+    assert!(!login(T0 + 30));
+    let reports = seen.lock().unwrap().clone();
+    assert_eq!(reports.len(), 4);
+    assert_eq!(reports[2].kind, EventKind::MessageDeletedByAgent);
+    assert_eq!(reports[3].kind, EventKind::NewDeviceLogin);
+    let sup = supervisor(&a, &["sales"], T0, T0 + DAY);
+    let v = a.view(&sup, "sup", "c1", T0 + 60).unwrap();
+    assert!(v.messages[0].deleted_by_agent);
+    // Known devices survive reopening.
+    drop(a);
+    let a = reopen(dir.path());
+    assert!(!a
+        .record_behaviour(
+            "agent-7",
+            Role::Agent,
+            "sales",
+            Behaviour::Login { device: "pc-1" },
+            T0 + 40
+        )
+        .unwrap());
+}
+
+#[test]
+fn consent_is_required_when_the_archive_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(
+        dir.path(),
+        Options {
+            consent: ConsentRule::Consent,
+            ..Options::default()
+        },
+    );
+    let err = a
+        .start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Refused, "{err}");
+    a.record_consent("cust-1", ConsentEvent::Notified, T0)
+        .unwrap();
+    assert_eq!(
+        a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+    a.record_consent("cust-1", ConsentEvent::Given, T0).unwrap();
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    a.ingest(&Message::customer("c1", "m1", T0 + 1, "hi"))
+        .unwrap();
+    a.record_consent("cust-1", ConsentEvent::Withdrawn, T0 + 2)
+        .unwrap();
+    let err = a
+        .ingest(&Message::customer("c1", "m2", T0 + 3, "hi again"))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Refused);
+    assert_eq!(a.state("c1").unwrap(), State::Restricted);
+    let sup = supervisor(&a, &["sales"], T0, T0 + DAY);
+    assert_eq!(
+        a.view(&sup, "sup", "c1", T0 + 5).unwrap_err().kind(),
+        ErrorKind::Refused
+    );
+    assert_eq!(events(&a, EventKind::ConsentRecorded), 2);
+    assert_eq!(events(&a, EventKind::ConsentWithdrawn), 1);
+    // The rule survives reopening.
+    drop(a);
+    let a = reopen(dir.path());
+    assert_eq!(a.options().consent, ConsentRule::Consent);
+    assert_eq!(
+        a.start_conversation(&conv("c9", "sales", "cust-9", T0))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+}
+
+const POLICY: &str = r#"{
+  "chatvault_retention": 1,
+  "name": "test",
+  "version": 1,
+  "vocabulary": {"categories": ["general", "complaint"], "events": []},
+  "erasure": {"action": "shred", "within": "15d"},
+  "rules": [
+    {"name": "complaints", "select": {"category": ["complaint"]}, "floor": "1y"},
+    {"name": "default", "except": {"category": ["complaint"]}, "ceiling": "90d",
+     "from": "last_activity", "action": "delete"}
+  ]
+}"#;
+
+#[test]
+fn erasure_waits_for_the_floor_then_shreds_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.set_retention_policy(POLICY, "owner", T0).unwrap();
+    let mut complaint = conv("c1", "sales", "cust-1", T0);
+    complaint.category = "complaint".into();
+    a.start_conversation(&complaint).unwrap();
+    a.start_conversation(&conv("c2", "sales", "cust-1", T0))
+        .unwrap();
+    a.start_conversation(&conv("c3", "sales", "cust-2", T0))
+        .unwrap();
+    for c in ["c1", "c2", "c3"] {
+        a.ingest(&Message::customer(c, "m1", T0 + 5, "手机 13800138000"))
+            .unwrap();
+    }
+    // The identity check fails: nothing happens but the audit.
+    let err = a
+        .request_erasure("cust-1", &mut |_| false, T0 + DAY)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Refused);
+    assert_eq!(
+        a.erasure_status("cust-1", T0 + DAY).unwrap().state,
+        ErasureState::NotRequested
+    );
+    let s = a
+        .request_erasure("cust-1", &mut |c| c == "cust-1", T0 + DAY)
+        .unwrap();
+    // The general conversation goes at once; the complaint waits a year.
+    assert_eq!(s.state, ErasureState::Restricted);
+    assert_eq!((s.conversations, s.disposed), (2, 1));
+    let due = s.next_due.unwrap();
+    assert!((T0 + 365 * DAY..=T0 + 366 * DAY).contains(&due), "{due}");
+    assert_eq!(a.state("c1").unwrap(), State::Restricted);
+    assert_eq!(a.state("c2").unwrap(), State::Disposed);
+    assert_eq!(a.state("c3").unwrap(), State::Live);
+    // Restricted: no agent reveals, no supervisor views.
+    let phones = agent(&a, &[IdClass::Phone]);
+    assert_eq!(
+        a.reveal(&phones, "agent", "cust-1", "c1", "m1", 0, T0 + 2 * DAY)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+    // Search no longer finds the shredded conversation.
+    let hits = a
+        .search(
+            "sup",
+            Role::Supervisor,
+            IdClass::Phone,
+            "13800138000",
+            T0 + DAY,
+        )
+        .unwrap();
+    let convs: Vec<&str> = hits.iter().map(|h| h.conversation.as_str()).collect();
+    assert_eq!(convs, ["c1", "c3"]);
+
+    // A year on, the sweep shreds the complaint and the customer's keys.
+    let r = a.sweep("system", due).unwrap();
+    assert_eq!(r.erasures_completed, 1, "{r:?}");
+    assert!(r.applied.iter().any(|x| x.conversation == "c1"));
+    let (before, after) = r.compacted.unwrap();
+    assert!(after < before);
+    let s = a.erasure_status("cust-1", due).unwrap();
+    assert_eq!(s.state, ErasureState::Completed);
+    assert_eq!((s.conversations, s.disposed), (2, 2));
+    assert!(a
+        .keyring()
+        .data_key(&chatvault::keys::DataKeyId::customer(
+            "cust-1",
+            IdClass::Phone
+        ))
+        .is_err());
+    assert_eq!(events(&a, EventKind::ErasureCompleted), 1);
+    // The other customer is untouched by the erasure (its own 90-day
+    // ceiling has long passed: the sweep deleted it too).
+    assert!(r.applied.iter().any(|x| x.conversation == "c3"));
+    assert!(a.verify().unwrap().is_consistent());
+    // The record file no longer holds the erased content.
+    let bytes = std::fs::read(dir.path().join("records/journal.cvar")).unwrap();
+    assert!(!bytes.windows(3).any(|w| w == b"m1\0"));
+    drop(a);
+    let a = reopen(dir.path());
+    assert_eq!(
+        a.erasure_status("cust-1", due).unwrap().state,
+        ErasureState::Completed
+    );
+    assert!(a.verify().unwrap().is_consistent());
+}
+
+#[test]
+fn sweep_respects_holds_and_reports_reviews() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    assert_eq!(
+        a.sweep("system", T0).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    let review = POLICY.replace(
+        r#"{"name": "complaints", "select": {"category": ["complaint"]}, "floor": "1y"}"#,
+        r#"{"name": "complaints", "select": {"category": ["complaint"]}, "floor": "1y", "ceiling": "2y", "action": "review"}"#,
+    );
+    a.set_retention_policy(&review, "owner", T0).unwrap();
+    let seen: Arc<Mutex<Vec<Report>>> = Arc::default();
+    let sink = seen.clone();
+    a.set_reporter(Some(Arc::new(move |r: &Report| {
+        sink.lock().unwrap().push(r.clone())
+    })))
+    .unwrap();
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    a.start_conversation(&conv("c2", "sales", "cust-2", T0))
+        .unwrap();
+    let mut complaint = conv("c3", "sales", "cust-3", T0);
+    complaint.category = "complaint".into();
+    a.start_conversation(&complaint).unwrap();
+    a.set_hold("c1", "legal", "case 7", T0 + DAY).unwrap();
+    let plan = a.retention_plan(T0, T0 + 100 * DAY).unwrap();
+    assert_eq!(plan.len(), 1, "{plan:?}");
+    assert_eq!(plan[0].conversation, "c2");
+    assert!(!plan[0].why.is_empty());
+
+    let r = a.sweep("system", T0 + 100 * DAY).unwrap();
+    assert_eq!(r.held, 1);
+    assert_eq!(r.applied.len(), 1);
+    assert_eq!(a.state("c1").unwrap(), State::Live);
+    assert_eq!(a.state("c2").unwrap(), State::Disposed);
+    a.release_hold("c1", "legal", T0 + 101 * DAY).unwrap();
+    assert_eq!(
+        a.release_hold("c1", "legal", T0 + 101 * DAY)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidInput
+    );
+    let r = a.sweep("system", T0 + 102 * DAY).unwrap();
+    assert_eq!(r.applied[0].conversation, "c1");
+    // The complaint reaches its review ceiling after two years.
+    let r = a.sweep("system", T0 + 800 * DAY).unwrap();
+    assert_eq!(r.applied.len(), 1);
+    assert_eq!(r.applied[0].action, chatvault::retention::EndAction::Review);
+    assert!(seen.lock().unwrap().iter().any(|x| x.conversation == "c3"));
+    a.mark_reviewed("c3", "sup", T0 + 801 * DAY).unwrap();
+    let r = a.sweep("system", T0 + 802 * DAY).unwrap();
+    assert!(r.applied.is_empty(), "{r:?}");
+    assert_eq!(events(&a, EventKind::LegalHoldSet), 1);
+    assert_eq!(events(&a, EventKind::LegalHoldReleased), 1);
+    assert_eq!(events(&a, EventKind::PolicyChanged), 1);
+    // A malformed policy is refused and the old one stays.
+    assert_eq!(
+        a.set_retention_policy("{", "owner", T0).unwrap_err().kind(),
+        ErrorKind::Policy
+    );
+    assert_eq!(a.retention().unwrap().unwrap().name(), "test");
+}
+
+#[test]
+fn statistics_from_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.set_scanner(scanner()).unwrap();
+    let h = T0 + 9 * 3600;
+    a.start_conversation(&conv("c1", "sales", "cust-1", h))
+        .unwrap();
+    a.ingest(&Message::customer("c1", "m1", h, "在吗")).unwrap();
+    a.ingest(&Message::customer("c1", "m2", h + 10, "有人吗"))
+        .unwrap();
+    a.ingest(&Message::agent("c1", "m3", "a1", h + 30, "您好"))
+        .unwrap();
+    a.ingest(&Message::customer("c1", "m4", h + 40, "退款"))
+        .unwrap();
+    a.ingest(&Message::agent("c1", "m5", "a1", h + 100, "好的"))
+        .unwrap();
+    a.ingest(&Message::agent("c1", "m6", "a1", h + 101, "加微信"))
+        .unwrap(); // blocked
+    a.close("c1", h + 200).unwrap();
+    a.start_conversation(&conv("c2", "support", "cust-2", h))
+        .unwrap();
+    a.ingest(&Message::customer("c2", "m1", h + 5, "hello"))
+        .unwrap();
+    a.ingest(&Message::agent("c2", "m2", "a2", h + 25, "hi"))
+        .unwrap();
+    let s = a.today(h + 300, 8 * 3600).unwrap();
+    assert_eq!((s.sessions, s.messages, s.blocked, s.open), (2, 7, 1, 1));
+    let a1 = &s.agents[0];
+    assert_eq!(a1.agent, "a1");
+    assert_eq!(
+        (a1.sessions, a1.messages, a1.resolved, a1.blocked),
+        (1, 2, 1, 1)
+    );
+    // First response 30 s; responses 30 s and 60 s.
+    assert_eq!(a1.first_response_s, Some(30.0));
+    assert_eq!(a1.response_s, Some(45.0));
+    assert_eq!(s.agents[1].first_response_s, Some(20.0));
+    let sales = s
+        .departments
+        .iter()
+        .find(|d| d.department == "sales")
+        .unwrap();
+    assert_eq!(
+        (sales.sessions, sales.resolved, sales.sensitive_hits),
+        (1, 1, 1)
+    );
+    // Another day is empty.
+    let s = a.stats(h + DAY, h + 2 * DAY).unwrap();
+    assert_eq!((s.sessions, s.messages), (0, 0));
+    assert!(a.stats(2, 1).is_err());
+    assert!(a.today(h, 15 * 3600).is_err());
+}
+
+#[test]
+fn bad_input_gets_clear_errors_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    let kind = |r: chatvault::Result<chatvault::archive::Ingested>| r.unwrap_err().kind();
+    assert_eq!(
+        kind(a.ingest(&Message::customer("nope", "m1", T0, "x"))),
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(
+        kind(a.ingest(&Message::customer("c1", "", T0, "x"))),
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(
+        kind(a.ingest(&Message::customer("c1", "m\n1", T0, "x"))),
+        ErrorKind::InvalidInput
+    );
+    let long = "x".repeat(chatvault::archive::MAX_TEXT + 1);
+    assert_eq!(
+        kind(a.ingest(&Message::customer("c1", "m1", T0, &long))),
+        ErrorKind::TooLarge
+    );
+    let mut m = Message::agent("c1", "m1", "", T0, "x");
+    assert_eq!(kind(a.ingest(&m)), ErrorKind::InvalidInput);
+    m.role = Role::Owner;
+    m.sender = "owner";
+    assert_eq!(kind(a.ingest(&m)), ErrorKind::InvalidInput);
+    assert_eq!(
+        a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidInput
+    );
+    let mut bad = conv("c2", "sales", "cust-1", T0);
+    bad.tags = vec!["t".into(); 33];
+    assert_eq!(
+        a.start_conversation(&bad).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(a.list(&Filter::default()).unwrap()[0].messages, 0);
+    assert!(a.verify().unwrap().is_consistent());
+
+    // Creating over a non-empty directory, opening a non-archive.
+    let err = Archive::create(
+        dir.path(),
+        "acme",
+        MasterKey::generate().unwrap(),
+        Protect::Kek(&kek()),
+        Options::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let empty = tempfile::tempdir().unwrap();
+    assert_eq!(
+        Archive::open(empty.path(), Unlock::Kek(&kek()))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Io
+    );
+}
+
+/// Frames of the record file: (offset, length) of each body.
+fn frames(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let header = 4 + 1 + 2 + u16::from_be_bytes([bytes[5], bytes[6]]) as usize;
+    let mut out = Vec::new();
+    let mut pos = header;
+    while pos + 8 <= bytes.len() {
+        let n = u32::from_be_bytes(bytes[pos..pos + 4].try_into().unwrap()) as usize;
+        out.push((pos + 4, n));
+        pos += 8 + n;
+    }
+    out
+}
+
+/// Rewrite a frame's checksum after editing its body, as a forger would.
+fn fix_crc(bytes: &mut [u8], body: usize, n: usize) {
+    let crc = crc32c(&bytes[body - 4..body + n]);
+    bytes[body + n..body + n + 4].copy_from_slice(&crc.to_be_bytes());
+}
+
+fn crc32c(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0x82F6_3B78
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn tampering_with_the_record_file_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    for i in 0..3 {
+        a.ingest(&Message::customer(
+            "c1",
+            &format!("m{i}"),
+            T0 + i,
+            "secret text",
+        ))
+        .unwrap();
+    }
+    drop(a);
+    let path = dir.path().join("records/journal.cvar");
+    let good = std::fs::read(&path).unwrap();
+    let fr = frames(&good);
+    assert_eq!(fr.len(), 4);
+
+    // A flipped bit without fixing the checksum: refused on opening.
+    let mut bad = good.clone();
+    bad[fr[1].0 + 10] ^= 1;
+    std::fs::write(&path, &bad).unwrap();
+    assert_eq!(
+        Archive::open(dir.path(), Unlock::Kek(&kek()))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Malformed
+    );
+
+    // Changing a message's time with a valid checksum: the audit hash and
+    // the seal both catch it.
+    let mut bad = good.clone();
+    let (body, n) = fr[2];
+    // conversation "c1" (2+2), id "m1" (2+2), then the time.
+    let t = body + 1 + 4 + 4;
+    bad[t + 7] ^= 0x01;
+    fix_crc(&mut bad, body, n);
+    std::fs::write(&path, &bad).unwrap();
+    let a = reopen(dir.path());
+    let r = a.verify().unwrap();
+    assert_eq!(r.altered, vec![("c1".to_owned(), "m1".to_owned())]);
+    let sup = supervisor(&a, &["sales"], T0, T0 + DAY);
+    assert_eq!(
+        a.view(&sup, "sup", "c1", T0 + 60).unwrap_err().kind(),
+        ErrorKind::Decrypt
+    );
+    drop(a);
+
+    // Removing a message frame entirely: the audit log remembers it.
+    let mut cut = good[..fr[2].0 - 4].to_vec();
+    cut.extend_from_slice(&good[fr[3].0 - 4..]);
+    std::fs::write(&path, &cut).unwrap();
+    let a = reopen(dir.path());
+    let r = a.verify().unwrap();
+    assert_eq!(r.removed, vec![("c1".to_owned(), "m1".to_owned())]);
+    assert!(!r.is_consistent());
+}
+
+#[test]
+fn a_torn_last_record_is_cut_and_a_lost_audit_event_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    a.ingest(&Message::customer("c1", "m1", T0, "one")).unwrap();
+    a.ingest(&Message::customer("c1", "m2", T0 + 1, "two"))
+        .unwrap();
+    drop(a); // flushes
+    let path = dir.path().join("records/journal.cvar");
+    let good = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &good[..good.len() - 5]).unwrap();
+    let a = reopen(dir.path());
+    let list = a.list(&Filter::default()).unwrap();
+    assert_eq!(list[0].messages, 1);
+    // The audit log still says m2 was archived: it was lost in the crash.
+    let r = a.verify().unwrap();
+    assert_eq!(r.removed, vec![("c1".to_owned(), "m2".to_owned())]);
+    // The message can be ingested again.
+    a.ingest(&Message::customer("c1", "m2", T0 + 1, "two"))
+        .unwrap();
+    drop(a);
+
+    // A message whose record reached the disk but whose audit event did
+    // not (the audit log is synced second) gets the event on opening.
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    a.ingest(&Message::customer("c1", "m1", T0, "one")).unwrap();
+    a.flush().unwrap();
+    let audit_dir = dir.path().join("audit");
+    let seg = std::fs::read_dir(&audit_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "cvlog"))
+        .unwrap();
+    let audit_before = std::fs::read(&seg).unwrap();
+    a.ingest(&Message::customer("c1", "m2", T0 + 1, "two"))
+        .unwrap();
+    drop(a);
+    std::fs::write(&seg, &audit_before).unwrap();
+    let a = reopen(dir.path());
+    let r = a.verify().unwrap();
+    assert!(r.is_consistent(), "{r:?}");
+    assert_eq!(r.matched, 2);
+}
+
+#[test]
+fn threads_ingest_while_others_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Arc::new(create(dir.path(), Options::default()));
+    for t in 0..4 {
+        a.start_conversation(&conv(&format!("c{t}"), "sales", &format!("cust-{t}"), T0))
+            .unwrap();
+    }
+    let sup = Arc::new(supervisor(&a, &["sales"], T0, T0 + DAY));
+    let handles: Vec<_> = (0..4)
+        .map(|t| {
+            let a = a.clone();
+            let sup = sup.clone();
+            std::thread::spawn(move || {
+                let c = format!("c{t}");
+                for i in 0..50 {
+                    let text = format!("第{i}条 电话 1380013{:04}", i);
+                    a.ingest(&Message::customer(&c, &format!("m{i}"), T0 + i, &text))
+                        .unwrap();
+                    if i % 10 == 0 {
+                        a.view(&sup, "sup", &c, T0 + 100).unwrap();
+                    }
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let r = a.verify().unwrap();
+    assert!(r.is_consistent());
+    assert_eq!(r.messages, 200);
+    assert_eq!(
+        a.search("sup", Role::Supervisor, IdClass::Phone, "13800130007", T0)
+            .unwrap()
+            .len(),
+        4
+    );
+}
