@@ -2160,6 +2160,14 @@ impl Archive {
         inner.audit.checkpoint(&self.signer)
     }
 
+    /// Export the audit events `q` selects for an auditor (see
+    /// [`AuditLog::export`]), signed with the archive's audit key.
+    pub fn audit_export(&self, q: &crate::audit::Query) -> Result<String> {
+        let mut inner = self.inner()?;
+        inner.sync()?;
+        inner.audit.export(q, &self.signer)
+    }
+
     /// The verifier of the audit log's checkpoints.
     pub fn audit_verifier(&self) -> crate::audit::NoteVerifier {
         self.signer.verifier()

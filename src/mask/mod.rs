@@ -124,13 +124,18 @@ impl Operator {
     /// use chatvault::mask::Operator;
     /// use chatvault::pii::EntityType;
     /// assert_eq!(Operator::mobile().apply("13812345678", EntityType::CnMobile)?, "138****5678");
+    /// assert_eq!(Operator::mobile().apply("+86 138-1234-5678", EntityType::CnMobile)?, "+86 138-****-5678");
     /// assert_eq!(Operator::name().apply("张三", EntityType::WeChatId)?, "张*");
     /// assert_eq!(Operator::email().apply("li.lei@example.com", EntityType::Email)?, "l***@example.com");
     /// # Ok::<(), chatvault::Error>(())
     /// ```
     pub fn apply(&self, value: &str, entity: EntityType) -> Result<String> {
         match self {
-            Operator::Keep { first, last, with } => Ok(keep(value, *first, *last, *with)),
+            Operator::Keep { first, last, with } => {
+                let mut out = String::with_capacity(value.len());
+                keep_entity(value, entity, *first, *last, *with, &mut out);
+                Ok(out)
+            }
             Operator::Redact => Ok("***".to_owned()),
             Operator::TypeLabel => Ok(format!("[{}]", entity.name())),
             Operator::Email => Ok(email(value)),
@@ -149,6 +154,28 @@ fn significant(c: char) -> bool {
     } else {
         c.is_alphanumeric()
     }
+}
+
+/// [`keep_into`], except that a mainland number's country code (`+86`,
+/// `0086`) is shown as written and not counted: `+86 138****8000`.
+fn keep_entity(
+    value: &str,
+    entity: EntityType,
+    first: u16,
+    last: u16,
+    with: char,
+    out: &mut String,
+) {
+    if matches!(entity, EntityType::CnMobile | EntityType::CnLandline) {
+        for prefix in ["+86", "0086", "＋８６", "００８６"] {
+            if let Some(rest) = value.strip_prefix(prefix) {
+                let national = rest.trim_start_matches(|c: char| !significant(c));
+                out.push_str(&value[..value.len() - national.len()]);
+                return keep_into(national, first, last, with, out);
+            }
+        }
+    }
+    keep_into(value, first, last, with, out)
 }
 
 fn keep(value: &str, first: u16, last: u16, with: char) -> String {
@@ -583,7 +610,7 @@ impl Masker {
             match self.policy.get(entity) {
                 // The common case, written in place.
                 Operator::Keep { first, last, with } => {
-                    keep_into(original, *first, *last, *with, &mut out)
+                    keep_entity(original, entity, *first, *last, *with, &mut out)
                 }
                 _ => out.push_str(&self.display(entity, original)?),
             }
