@@ -42,7 +42,7 @@ use checks::{
 type Check = fn(&[u8]) -> bool;
 
 /// Every fuzz target and its check.
-const TARGETS: [(&str, Check); 16] = [
+const TARGETS: [(&str, Check); 17] = [
     ("envelope", checks::envelope),
     ("wrapped_secret", checks::wrapped_secret),
     ("grant", checks::grant),
@@ -59,6 +59,7 @@ const TARGETS: [(&str, Check); 16] = [
     ("audit_record", checks::audit_record),
     ("audit_checkpoint", checks::audit_checkpoint),
     ("audit_export", checks::audit_export),
+    ("archive_records", checks::archive_records),
 ];
 
 /// Corpus inputs that make chatvault panic today: each is a bug in `src/`,
@@ -218,6 +219,11 @@ fn corpus_audit_checkpoint() {
 #[test]
 fn corpus_audit_export() {
     replay("audit_export");
+}
+
+#[test]
+fn corpus_archive_records() {
+    replay("archive_records");
 }
 
 // ---------------------------------------------------------------------------
@@ -1314,7 +1320,133 @@ fn seeds() -> Vec<Seed> {
     audit_record_seeds(&mut s);
     audit_checkpoint_seeds(&mut s);
     audit_export_seeds(&mut s);
+    archive_seeds(&mut s);
     s.0
+}
+
+/// CRC-32C (Castagnoli), bit by bit, for hand-made frames.
+fn crc32c(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0x82F6_3B78
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn frame(body: &[u8]) -> Vec<u8> {
+    let mut f = (body.len() as u32).to_be_bytes().to_vec();
+    f.extend_from_slice(body);
+    let crc = crc32c(&f);
+    f.extend_from_slice(&crc.to_be_bytes());
+    f
+}
+
+/// A record file holding every record type, made by a real archive.
+fn archive_seeds(s: &mut Seeds) {
+    use chatvault::archive::{
+        Archive, Behaviour, ConsentEvent, Conversation, Message, Options, Protect,
+    };
+    use chatvault::audit::Role;
+    use chatvault::scan;
+    let dir = tempfile::tempdir().unwrap();
+    let t0 = 1_767_225_600;
+    let a = Archive::create(
+        dir.path(),
+        TENANT,
+        MasterKey::generate().unwrap(),
+        Protect::Kek(&Kek::from_bytes(checks::KEK)),
+        Options::default(),
+    )
+    .unwrap();
+    let mut b = scan::DictionaryBuilder::new();
+    let c = b.category("contact").unwrap();
+    b.add("微信", c, false).unwrap();
+    let mut p = scan::Policy::new(scan::Action::Allow);
+    p.set(c, scan::Direction::AgentToCustomer, scan::Action::Block);
+    a.set_scanner(b.build(scan::Normalization::ALL, p).unwrap())
+        .unwrap();
+    a.record_consent("cust-1", ConsentEvent::Given, t0).unwrap();
+    let mut conv = Conversation::new("c1", "sales", "cust-1", t0);
+    conv.tags = vec!["vip".into()];
+    a.start_conversation(&conv).unwrap();
+    a.start_conversation(&Conversation::new("c2", "support", "cust-2", t0))
+        .unwrap();
+    a.ingest(&Message::customer("c1", "m1", t0 + 1, "手机 13800138000"))
+        .unwrap();
+    a.ingest(&Message::agent("c1", "m2", "agent-1", t0 + 2, "加微信"))
+        .unwrap();
+    a.ingest(&Message::agent("c1", "m3", "agent-1", t0 + 3, "好的"))
+        .unwrap();
+    a.ingest(&Message::customer("c2", "m1", t0 + 4, "卡号 6222021234567894"))
+        .unwrap();
+    a.record_behaviour(
+        "agent-1",
+        Role::Agent,
+        "sales",
+        Behaviour::MessageEdited {
+            conversation: "c1",
+            message: "m3",
+        },
+        t0 + 5,
+    )
+    .unwrap();
+    a.record_behaviour("agent-1", Role::Agent, "sales", Behaviour::Login { device: "pc" }, t0 + 6)
+        .unwrap();
+    a.set_hold("c1", "legal", "case 1", t0 + 7).unwrap();
+    a.release_hold("c1", "legal", t0 + 8).unwrap();
+    a.mark("c1", "dispute_resolved", t0 + 9).unwrap();
+    a.close("c1", t0 + 10).unwrap();
+    a.request_erasure("cust-2", &mut |_| true, t0 + 11).unwrap();
+    drop(a);
+    let full = std::fs::read(dir.path().join("records").join("journal.cvar")).unwrap();
+    let header_len = 4 + 1 + 2 + TENANT.len();
+    let header = full[..header_len].to_vec();
+    s.add("archive_records", "valid-archive", full.clone());
+    s.add("archive_records", "valid-empty", header.clone());
+    s.add("archive_records", "valid-torn", full[..full.len() - 3].to_vec());
+    let mut zeros = full.clone();
+    zeros.extend_from_slice(&[0; 64]);
+    s.add("archive_records", "valid-zero-tail", zeros);
+    let mut flipped = full.clone();
+    flipped[header_len + 10] ^= 1;
+    s.add("archive_records", "bad-flipped", flipped);
+    let mut tenant = full.clone();
+    tenant[header_len - 1] ^= 0x20;
+    s.add("archive_records", "bad-tenant", tenant);
+    let mut version = full.clone();
+    version[4] = 2;
+    s.add("archive_records", "bad-version", version);
+    let mut unknown = header.clone();
+    unknown.extend_from_slice(&frame(&[99]));
+    s.add("archive_records", "bad-unknown-type", unknown);
+    // Messages of a conversation never started: the first conversation
+    // record left out.
+    let mut pos = header_len;
+    let mut orphan = header.clone();
+    let mut dropped = false;
+    while pos < full.len() {
+        let n = u32::from_be_bytes(full[pos..pos + 4].try_into().unwrap()) as usize;
+        if full[pos + 4] == 1 && !dropped {
+            dropped = true;
+        } else {
+            orphan.extend_from_slice(&full[pos..pos + 8 + n]);
+        }
+        pos += 8 + n;
+    }
+    assert!(dropped);
+    s.add("archive_records", "bad-orphan-record", orphan);
+    // A checksum-valid record cut short (a closed record without its time).
+    let mut long = header;
+    long.extend_from_slice(&frame(&[6, 0, 1, b'x']));
+    long.extend_from_slice(&full[header_len..]);
+    s.add("archive_records", "bad-short-record", long);
 }
 
 /// Fresh seeds meet their names; with `CHATVAULT_WRITE_CORPUS=1` they

@@ -2020,3 +2020,48 @@ pub fn audit_export(data: &[u8]) -> bool {
         Err(_) => false,
     }
 }
+
+/// An archive record file (docs/FORMAT.md section 14.2), written into a
+/// fresh archive of tenant `acme` in place of its own. Opening never
+/// panics and refuses only as malformed or of an unsupported version; an
+/// archive that opens lists its conversations, checks against its audit
+/// log without panicking, and opens again to the same state (a torn tail
+/// is cut once).
+pub fn archive_records(data: &[u8]) -> bool {
+    use chatvault::archive::{Archive, Filter, Options, Protect, Unlock};
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let kek = Kek::from_bytes(KEK);
+    let master = MasterKey::generate().expect("master key");
+    drop(
+        Archive::create(
+            dir.path(),
+            TENANT,
+            master,
+            Protect::Kek(&kek),
+            Options::default(),
+        )
+        .expect("creating an archive"),
+    );
+    let path = dir.path().join("records").join("journal.cvar");
+    std::fs::write(&path, data).expect("writing the record file");
+    match Archive::open(dir.path(), Unlock::Kek(&kek)) {
+        Ok(archive) => {
+            let listed = archive.list(&Filter::default()).expect("list");
+            archive.verify().expect("verify");
+            drop(archive);
+            let again = Archive::open(dir.path(), Unlock::Kek(&kek)).expect("reopening");
+            assert_eq!(again.list(&Filter::default()).expect("list"), listed);
+            true
+        }
+        Err(e) => {
+            assert!(
+                matches!(
+                    e.kind(),
+                    ErrorKind::Malformed | ErrorKind::UnsupportedVersion
+                ),
+                "{e}"
+            );
+            false
+        }
+    }
+}

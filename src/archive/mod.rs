@@ -1055,7 +1055,15 @@ impl Archive {
             unsynced_since: None,
         };
         for (loc, e) in entries {
-            inner.apply(loc, e)?;
+            // A record that does not fit the ones before it (a message of
+            // an unknown conversation, a duplicate) is damage.
+            inner.apply(loc, e).map_err(|e| {
+                Error::malformed(format!(
+                    "archive record file at byte {}: {}",
+                    loc.offset,
+                    e.detail()
+                ))
+            })?;
         }
         let signer = NoteSigner::from_seed(
             &format!("{tenant}/audit"),
