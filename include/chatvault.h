@@ -1138,6 +1138,102 @@ typedef uint32_t chatvault_audit_object_kind;
 #endif // __cplusplus
 
 /**
+ * What a customer must have been told or agreed to before a conversation
+ * is archived (`consent` of `chatvault_archive_options`).
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_archive_consent_rule
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Archive without a recorded notice or consent.
+     */
+    CHATVAULT_ARCHIVE_CONSENT_RULE_NONE = 0,
+    /**
+     * A notice must have been recorded.
+     */
+    CHATVAULT_ARCHIVE_CONSENT_RULE_NOTICE = 1,
+    /**
+     * Consent must have been recorded.
+     */
+    CHATVAULT_ARCHIVE_CONSENT_RULE_CONSENT = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_archive_consent_rule chatvault_archive_consent_rule;
+#else
+typedef uint32_t chatvault_archive_consent_rule;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A customer's notice, consent or withdrawal
+ * (`chatvault_archive_record_consent`).
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_archive_consent_event
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The customer was told the conversation is archived.
+     */
+    CHATVAULT_ARCHIVE_CONSENT_EVENT_NOTIFIED = 1,
+    /**
+     * The customer agreed.
+     */
+    CHATVAULT_ARCHIVE_CONSENT_EVENT_GIVEN = 2,
+    /**
+     * The customer withdrew consent (restricts the customer's
+     * conversations).
+     */
+    CHATVAULT_ARCHIVE_CONSENT_EVENT_WITHDRAWN = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_archive_consent_event chatvault_archive_consent_event;
+#else
+typedef uint32_t chatvault_archive_consent_event;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A sensitive behaviour (`chatvault_archive_record_behaviour`).
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_archive_behaviour
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * An agent deleted a message in the helpdesk.
+     */
+    CHATVAULT_ARCHIVE_BEHAVIOUR_MESSAGE_DELETED = 1,
+    /**
+     * An agent edited a message in the helpdesk.
+     */
+    CHATVAULT_ARCHIVE_BEHAVIOUR_MESSAGE_EDITED = 2,
+    /**
+     * A login (reported only from a device new for the account).
+     */
+    CHATVAULT_ARCHIVE_BEHAVIOUR_LOGIN = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_archive_behaviour chatvault_archive_behaviour;
+#else
+typedef uint32_t chatvault_archive_behaviour;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An opened agent "restore key" grant: reveals customer identifier fields
  * of its classes, while valid. Created by `chatvault_agent_grant_open`;
  * freed with `chatvault_agent_grant_free`.
@@ -1146,6 +1242,27 @@ typedef uint32_t chatvault_audit_object_kind;
  * no other thread uses the handle.
  */
 typedef struct chatvault_agent_grant chatvault_agent_grant;
+
+/**
+ * One tenant's archive in one directory: ingest, views, reveals, search,
+ * consent, holds, behaviours, erasure, retention, statistics, all
+ * audited. Created by `chatvault_archive_create_with_kek` /
+ * `_with_passphrase` or opened by `chatvault_archive_open_with_kek` /
+ * `_with_passphrase`; freed with `chatvault_archive_free` (which syncs
+ * what is buffered).
+ *
+ * Thread safety: every function may be called concurrently on one
+ * archive; writes are serialized inside.
+ */
+typedef struct chatvault_archive chatvault_archive;
+
+/**
+ * A conversation opened with a supervisor grant. From
+ * `chatvault_archive_view_conversation`; freed with `chatvault_archive_view_free`.
+ *
+ * Thread safety: immutable; may be read from several threads at once.
+ */
+typedef struct chatvault_archive_view chatvault_archive_view;
 
 /**
  * The events a query found. Created by `chatvault_audit_log_query`; freed
@@ -1445,6 +1562,350 @@ typedef struct chatvault_bytes {
      */
     size_t len;
 } chatvault_bytes;
+
+/**
+ * Settings of a new archive (`chatvault_archive_create_with_*`); NULL
+ * for the defaults (AES-256-GCM, no consent rule, group commit of 256
+ * messages or 10 ms).
+ *
+ * Thread safety: a plain value, read during the call only.
+ */
+typedef struct chatvault_archive_options {
+    /**
+     * The `chatvault_suite` message text is sealed with.
+     */
+    uint32_t suite;
+    /**
+     * A `chatvault_archive_consent_rule`.
+     */
+    uint32_t consent;
+    /**
+     * Sync after this many messages (at least 1).
+     */
+    size_t max_batch;
+    /**
+     * ... or this many microseconds after the oldest unsynced one.
+     */
+    uint64_t max_delay_us;
+} chatvault_archive_options;
+
+/**
+ * A message to archive (`chatvault_archive_ingest`). Strings are UTF-8
+ * `(pointer, length)` pairs.
+ *
+ * Thread safety: a plain value, read during the call only.
+ */
+typedef struct chatvault_archive_message {
+    /**
+     * The conversation.
+     */
+    const uint8_t *conversation;
+    /**
+     * Length of `conversation`.
+     */
+    size_t conversation_len;
+    /**
+     * The message id, unique in the conversation.
+     */
+    const uint8_t *id;
+    /**
+     * Length of `id`.
+     */
+    size_t id_len;
+    /**
+     * CHATVAULT_AUDIT_ROLE_AGENT or CHATVAULT_AUDIT_ROLE_CUSTOMER.
+     */
+    uint32_t role;
+    /**
+     * The agent's id (ignored for a customer; may be `(NULL, 0)`).
+     */
+    const uint8_t *sender;
+    /**
+     * Length of `sender`.
+     */
+    size_t sender_len;
+    /**
+     * When it was sent, Unix seconds.
+     */
+    int64_t time;
+    /**
+     * The text (at most 1 MiB).
+     */
+    const uint8_t *text;
+    /**
+     * Length of `text`.
+     */
+    size_t text_len;
+} chatvault_archive_message;
+
+/**
+ * What `chatvault_archive_ingest` did, written to a struct the caller
+ * allocates.
+ *
+ * Thread safety: a plain value.
+ */
+typedef struct chatvault_archive_ingested {
+    /**
+     * 1 if archived, 0 if blocked (nothing kept but the attempt's
+     * metadata and audit event).
+     */
+    uint8_t stored;
+    /**
+     * The scan verdict's `chatvault_scan_action`.
+     */
+    uint32_t action;
+    /**
+     * Sensitive words found.
+     */
+    size_t matches;
+    /**
+     * Identifiers masked in the display text.
+     */
+    size_t masked;
+} chatvault_archive_ingested;
+
+/**
+ * The identity check of an erasure request: called with the customer id
+ * (UTF-8, not NUL-terminated) and the user data; returns 1 to go on, 0 to
+ * refuse.
+ */
+typedef uint8_t (*chatvault_archive_identity_check)(const uint8_t *customer,
+                                                    size_t customer_len,
+                                                    void *user_data);
+
+/**
+ * A live report (`chatvault_archive_reporter`): a reported or blocked
+ * message, a sensitive behaviour, a conversation due for review. The
+ * strings are UTF-8, not NUL-terminated, and valid only during the call.
+ *
+ * Thread safety: valid only during the callback.
+ */
+typedef struct chatvault_archive_report {
+    /**
+     * A `chatvault_audit_event_kind`.
+     */
+    uint32_t kind;
+    /**
+     * When, Unix seconds.
+     */
+    int64_t time;
+    /**
+     * A `chatvault_audit_role`.
+     */
+    uint32_t role;
+    /**
+     * Who did it.
+     */
+    const uint8_t *actor;
+    /**
+     * Length of `actor`.
+     */
+    size_t actor_len;
+    /**
+     * The department (may be empty).
+     */
+    const uint8_t *department;
+    /**
+     * Length of `department`.
+     */
+    size_t department_len;
+    /**
+     * The conversation (may be empty).
+     */
+    const uint8_t *conversation;
+    /**
+     * Length of `conversation`.
+     */
+    size_t conversation_len;
+    /**
+     * The message (may be empty).
+     */
+    const uint8_t *message;
+    /**
+     * Length of `message`.
+     */
+    size_t message_len;
+    /**
+     * A one-line description (never an identifier).
+     */
+    const uint8_t *detail;
+    /**
+     * Length of `detail`.
+     */
+    size_t detail_len;
+} chatvault_archive_report;
+
+/**
+ * The live-report callback: called with each report and the `user_data`
+ * given to `chatvault_archive_set_reporter`, after the event is in the
+ * audit log, outside the archive's locks, on the thread whose call caused
+ * it. It may call the archive. It must not unwind (C++ exceptions, Go
+ * panics) into the library.
+ */
+typedef void (*chatvault_archive_reporter)(const struct chatvault_archive_report *report,
+                                           void *user_data);
+
+/**
+ * A conversation to start (`chatvault_archive_start_conversation`).
+ * Strings are UTF-8 `(pointer, length)` pairs, not NUL-terminated;
+ * `region`, `channel` and `tags` may be `(NULL, 0)`.
+ *
+ * Thread safety: a plain value, read during the call only.
+ */
+typedef struct chatvault_archive_conversation {
+    /**
+     * Its id (1 to 256 bytes, unique in the archive).
+     */
+    const uint8_t *id;
+    /**
+     * Length of `id`.
+     */
+    size_t id_len;
+    /**
+     * The department serving it.
+     */
+    const uint8_t *department;
+    /**
+     * Length of `department`.
+     */
+    size_t department_len;
+    /**
+     * The customer's id in the helpdesk (kept sealed and as a keyed tag).
+     */
+    const uint8_t *customer;
+    /**
+     * Length of `customer`.
+     */
+    size_t customer_len;
+    /**
+     * Its retention category (`general`, `complaint`, ...).
+     */
+    const uint8_t *category;
+    /**
+     * Length of `category`.
+     */
+    size_t category_len;
+    /**
+     * The customer's region.
+     */
+    const uint8_t *region;
+    /**
+     * Length of `region`.
+     */
+    size_t region_len;
+    /**
+     * The channel.
+     */
+    const uint8_t *channel;
+    /**
+     * Length of `channel`.
+     */
+    size_t channel_len;
+    /**
+     * Tags, one per line (at most 32).
+     */
+    const uint8_t *tags;
+    /**
+     * Length of `tags`.
+     */
+    size_t tags_len;
+    /**
+     * When it started, Unix seconds.
+     */
+    int64_t started;
+} chatvault_archive_conversation;
+
+/**
+ * What `chatvault_archive_verify` found, written to a struct the caller
+ * allocates.
+ *
+ * Thread safety: a plain value.
+ */
+typedef struct chatvault_archive_verify_report {
+    /**
+     * Audit log records.
+     */
+    uint64_t audit_records;
+    /**
+     * Messages stored.
+     */
+    size_t messages;
+    /**
+     * Stored messages matching their audit record.
+     */
+    size_t matched;
+    /**
+     * Stored with another hash than the audit log holds.
+     */
+    size_t altered;
+    /**
+     * Archived per the audit log, missing though not disposed of.
+     */
+    size_t removed;
+    /**
+     * Stored with no audit record.
+     */
+    size_t unaudited;
+    /**
+     * 1 if nothing was altered, removed or slipped in.
+     */
+    uint8_t consistent;
+} chatvault_archive_verify_report;
+
+/**
+ * One message of a view (`chatvault_archive_view_message`); the strings
+ * (UTF-8, not NUL-terminated) point into the view and are valid until it
+ * is freed.
+ *
+ * Thread safety: a plain value.
+ */
+typedef struct chatvault_archive_viewed_message {
+    /**
+     * The message id.
+     */
+    const uint8_t *id;
+    /**
+     * Length of `id`.
+     */
+    size_t id_len;
+    /**
+     * When it was sent.
+     */
+    int64_t time;
+    /**
+     * CHATVAULT_AUDIT_ROLE_AGENT or CHATVAULT_AUDIT_ROLE_CUSTOMER.
+     */
+    uint32_t role;
+    /**
+     * The agent's id (empty for the customer).
+     */
+    const uint8_t *sender;
+    /**
+     * Length of `sender`.
+     */
+    size_t sender_len;
+    /**
+     * The display text (identifiers masked).
+     */
+    const uint8_t *text;
+    /**
+     * Length of `text`.
+     */
+    size_t text_len;
+    /**
+     * Masked identifiers in `text` (entries 0 to masked - 1 for
+     * `chatvault_archive_reveal`).
+     */
+    size_t masked;
+    /**
+     * 1 if an agent later deleted it in the helpdesk (it stays archived).
+     */
+    uint8_t deleted_by_agent;
+    /**
+     * 1 if an agent later edited it.
+     */
+    uint8_t edited_by_agent;
+} chatvault_archive_viewed_message;
 
 /**
  * What a signed checkpoint says, written by
@@ -1935,6 +2396,499 @@ chatvault_result chatvault_agent_grant_validity(const struct chatvault_agent_gra
                                                 int64_t *not_before,
                                                 int64_t *expires_at,
                                                 int64_t *issued_at);
+
+/**
+ * Sign a checkpoint of the audit log (C2SP tlog checkpoint, signed by the
+ * archive's audit key, name `<tenant>/audit`) into `*out`, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_checkpoint(const struct chatvault_archive *archive,
+                                              struct chatvault_bytes **out);
+
+/**
+ * Close a conversation at `now` (its `closed` retention clock starts).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_close(const struct chatvault_archive *archive,
+                                         const uint8_t *conversation,
+                                         size_t conversation_len,
+                                         int64_t now);
+
+/**
+ * Create a tenant's archive in the directory `dir` (UTF-8; created if
+ * missing, must be empty) for `tenant` (UTF-8, 1 to 256 bytes) with the
+ * master key `master_key` (not consumed: the caller still owns and frees
+ * it), kept on disk only wrapped under the CHATVAULT_KEK_LEN-byte `kek`.
+ * `options` may be NULL for the defaults.
+ *
+ * A non-empty directory or bad options: CHATVAULT_RESULT_INVALID_ARGUMENT;
+ * file system errors: CHATVAULT_RESULT_IO.
+ *
+ * On success `*out` receives an archive the caller owns and must free
+ * with `chatvault_archive_free`.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_archive_create_with_kek(const uint8_t *dir,
+                                                   size_t dir_len,
+                                                   const uint8_t *tenant,
+                                                   size_t tenant_len,
+                                                   const struct chatvault_master_key *master_key,
+                                                   const uint8_t *kek,
+                                                   size_t kek_len,
+                                                   const struct chatvault_archive_options *options,
+                                                   const struct chatvault_archive **out);
+
+/**
+ * Like `chatvault_archive_create_with_kek`, with the master key wrapped
+ * under the UTF-8 or binary `passphrase` (Argon2id, 64 MiB, 3 passes).
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_archive_create_with_passphrase(const uint8_t *dir,
+                                                          size_t dir_len,
+                                                          const uint8_t *tenant,
+                                                          size_t tenant_len,
+                                                          const struct chatvault_master_key *master_key,
+                                                          const uint8_t *passphrase,
+                                                          size_t passphrase_len,
+                                                          const struct chatvault_archive_options *options,
+                                                          const struct chatvault_archive **out);
+
+/**
+ * Where `customer`'s erasure stands at `now`, as the JSON of
+ * `chatvault_archive_request_erasure`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_erasure_status(const struct chatvault_archive *archive,
+                                                  const uint8_t *customer,
+                                                  size_t customer_len,
+                                                  int64_t now,
+                                                  struct chatvault_bytes **out);
+
+/**
+ * Make every archived message and audit event durable now.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_flush(const struct chatvault_archive *archive);
+
+/**
+ * Release the caller's reference to an archive; the last reference syncs
+ * what is buffered and closes it. NULL is fine; must not be called twice.
+ *
+ * Thread safety: once no other call on this handle is running.
+ */
+void chatvault_archive_free(const struct chatvault_archive *archive);
+
+/**
+ * Set (`set` = 1) a legal hold on a conversation, with `reason`, or
+ * release (`set` = 0) its last active hold; `by` is audited. Releasing
+ * with no active hold: CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_hold(const struct chatvault_archive *archive,
+                                        const uint8_t *conversation,
+                                        size_t conversation_len,
+                                        uint8_t set,
+                                        const uint8_t *by,
+                                        size_t by_len,
+                                        const uint8_t *reason,
+                                        size_t reason_len,
+                                        int64_t now);
+
+/**
+ * Archive one message: scan it (blocked: not stored; the attempt is
+ * audited and reported), mask its identifiers (originals sealed under the
+ * customer's class keys), seal the display text, index the identifiers
+ * blindly, audit it. `*result` receives what happened. Optional outputs
+ * (NULL to skip): `*display` the text as archived (freed with
+ * `chatvault_bytes_free`; empty when blocked) and `*verdict` the scan
+ * verdict with every match, the reason to give the sender of a blocked
+ * message (freed with `chatvault_scan_verdict_free`).
+ *
+ * Refused (CHATVAULT_RESULT_REFUSED): consent missing or withdrawn,
+ * erasure requested, conversation disposed of. Unknown conversation,
+ * duplicate id, bad role: CHATVAULT_RESULT_INVALID_ARGUMENT; text over
+ * 1 MiB: CHATVAULT_RESULT_TOO_LARGE; invalid UTF-8: CHATVAULT_RESULT_UTF8.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_ingest(const struct chatvault_archive *archive,
+                                          const struct chatvault_archive_message *message,
+                                          struct chatvault_archive_ingested *result,
+                                          struct chatvault_bytes **display,
+                                          struct chatvault_scan_verdict **verdict);
+
+/**
+ * Issue an agent restore-key grant (as
+ * `chatvault_keyring_issue_agent_grant`: `classes` is an array of
+ * `classes_len` `chatvault_id_class` numbers), audited as `grant_issued`
+ * by `actor`. `*out` receives the sealed grant, freed with
+ * `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_issue_agent_grant(const struct chatvault_archive *archive,
+                                                     const uint8_t *grantee_public,
+                                                     size_t grantee_public_len,
+                                                     const uint8_t *label,
+                                                     size_t label_len,
+                                                     const uint8_t *classes,
+                                                     size_t classes_len,
+                                                     int64_t not_before,
+                                                     int64_t expires_at,
+                                                     const uint8_t *actor,
+                                                     size_t actor_len,
+                                                     int64_t now,
+                                                     struct chatvault_bytes **out);
+
+/**
+ * Issue a supervisor grant (as `chatvault_keyring_issue_supervisor_grant`:
+ * departments one per line, window and validity in Unix seconds), audited
+ * as `grant_issued` by `actor`. `*out` receives the sealed grant, freed
+ * with `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_issue_supervisor_grant(const struct chatvault_archive *archive,
+                                                          const uint8_t *grantee_public,
+                                                          size_t grantee_public_len,
+                                                          const uint8_t *label,
+                                                          size_t label_len,
+                                                          const uint8_t *departments,
+                                                          size_t departments_len,
+                                                          int64_t window_from,
+                                                          int64_t window_to,
+                                                          int64_t not_before,
+                                                          int64_t expires_at,
+                                                          const uint8_t *actor,
+                                                          size_t actor_len,
+                                                          int64_t now,
+                                                          struct chatvault_bytes **out);
+
+/**
+ * Every conversation of the department `department` (UTF-8; `(NULL, 0)`
+ * for all), from metadata alone, as JSON freed with
+ * `chatvault_bytes_free`: `[{"id", "department", "category", "tags": [..],
+ * "region", "channel", "started", "last_activity", "closed" (or null),
+ * "messages", "blocked", "held", "state": "live" | "restricted" |
+ * "disposed"}, ...]`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_list(const struct chatvault_archive *archive,
+                                        const uint8_t *department,
+                                        size_t department_len,
+                                        struct chatvault_bytes **out);
+
+/**
+ * Open the archive in `dir`, unwrapping its master key with the `kek` it
+ * was created with (another key: CHATVAULT_RESULT_DECRYPT). Every record
+ * is re-read: a torn last record is cut, other damage is
+ * CHATVAULT_RESULT_MALFORMED; a directory without an archive:
+ * CHATVAULT_RESULT_IO. The scanner, reporter and commit policy are this
+ * process's: set them again after opening.
+ *
+ * On success `*out` receives an archive the caller owns and must free
+ * with `chatvault_archive_free`.
+ *
+ * Thread safety: may be called from any thread; one process at a time
+ * may have an archive directory open.
+ */
+chatvault_result chatvault_archive_open_with_kek(const uint8_t *dir,
+                                                 size_t dir_len,
+                                                 const uint8_t *kek,
+                                                 size_t kek_len,
+                                                 const struct chatvault_archive **out);
+
+/**
+ * Like `chatvault_archive_open_with_kek`, with the passphrase.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_archive_open_with_passphrase(const uint8_t *dir,
+                                                        size_t dir_len,
+                                                        const uint8_t *passphrase,
+                                                        size_t passphrase_len,
+                                                        const struct chatvault_archive **out);
+
+/**
+ * Record a sensitive behaviour (`behaviour`: a
+ * `chatvault_archive_behaviour`) by `actor` in `role`, of `department`:
+ * for a deleted or edited message `conversation` and `message` name it
+ * (`device` is ignored); for a login `device` names the device (the
+ * others are ignored). Audited and reported live; `*is_new` (may be NULL)
+ * receives 0 for a login from a device already seen, else 1.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_record_behaviour(const struct chatvault_archive *archive,
+                                                    const uint8_t *actor,
+                                                    size_t actor_len,
+                                                    uint32_t role,
+                                                    const uint8_t *department,
+                                                    size_t department_len,
+                                                    uint32_t behaviour,
+                                                    const uint8_t *conversation,
+                                                    size_t conversation_len,
+                                                    const uint8_t *message,
+                                                    size_t message_len,
+                                                    const uint8_t *device,
+                                                    size_t device_len,
+                                                    int64_t now,
+                                                    uint8_t *is_new);
+
+/**
+ * Record a customer's notice, consent or withdrawal (`event`: a
+ * `chatvault_archive_consent_event`) at `now`; audited.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_record_consent(const struct chatvault_archive *archive,
+                                                  const uint8_t *customer,
+                                                  size_t customer_len,
+                                                  uint32_t event,
+                                                  int64_t now);
+
+/**
+ * A customer asks for erasure: `identity_check` (required) is called with
+ * the customer id during this call; 0 refuses (CHATVAULT_RESULT_REFUSED,
+ * audited). Otherwise the customer's conversations are restricted at once
+ * and shredded as each legal floor ends (now, or in a later sweep), the
+ * customer's keys with the last one.
+ *
+ * On success `*out` receives the status as JSON, freed with
+ * `chatvault_bytes_free`: `{"state": "not_requested" | "restricted" |
+ * "completed", "requested", "completed", "conversations", "disposed",
+ * "held", "next_due"}` (times are Unix seconds or null).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_request_erasure(const struct chatvault_archive *archive,
+                                                   const uint8_t *customer,
+                                                   size_t customer_len,
+                                                   chatvault_archive_identity_check identity_check,
+                                                   void *user_data,
+                                                   int64_t now,
+                                                   struct chatvault_bytes **out);
+
+/**
+ * What falls due in `from <= t < to`, soonest first, as JSON freed with
+ * `chatvault_bytes_free`: `[{"conversation", "action", "when", "why"}]`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_retention_plan(const struct chatvault_archive *archive,
+                                                  int64_t from,
+                                                  int64_t to,
+                                                  struct chatvault_bytes **out);
+
+/**
+ * Reveal masked identifier `entry` of a message with an agent's restore
+ * key: only a class of the grant, only while valid at `now`, only for the
+ * conversation's own `customer` (the customer the agent serves). Audited,
+ * refusals too, before the original is returned.
+ *
+ * On success `*out` receives the original (UTF-8), owned by the caller,
+ * zeroized by `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_reveal(const struct chatvault_archive *archive,
+                                          const struct chatvault_agent_grant *grant,
+                                          const uint8_t *actor,
+                                          size_t actor_len,
+                                          const uint8_t *customer,
+                                          size_t customer_len,
+                                          const uint8_t *conversation,
+                                          size_t conversation_len,
+                                          const uint8_t *message,
+                                          size_t message_len,
+                                          size_t entry,
+                                          int64_t now,
+                                          struct chatvault_bytes **out);
+
+/**
+ * Find every archived message holding identifier `value` (UTF-8) of
+ * `id_class` (a `chatvault_id_class`), however written, without
+ * decrypting; audited (the class and the count, never the value) as done
+ * by `actor` in `role` (a `chatvault_audit_role`).
+ *
+ * On success `*out` receives JSON, freed with `chatvault_bytes_free`:
+ * `[{"conversation": "...", "message": "...", "time": 1767225600}, ...]`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_search(const struct chatvault_archive *archive,
+                                          const uint8_t *actor,
+                                          size_t actor_len,
+                                          uint32_t role,
+                                          uint32_t id_class,
+                                          const uint8_t *value,
+                                          size_t value_len,
+                                          int64_t now,
+                                          struct chatvault_bytes **out);
+
+/**
+ * Send every live report to `callback` with `user_data` (see
+ * `chatvault_archive_reporter`); NULL stops. The callback and user data
+ * must stay usable, from any thread that uses the archive, until another
+ * reporter is set or the archive is freed.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_set_reporter(const struct chatvault_archive *archive,
+                                                chatvault_archive_reporter callback,
+                                                void *user_data);
+
+/**
+ * Set the retention policy from its JSON text (docs/FORMAT.md section
+ * 12); every load-time check runs (refusals: CHATVAULT_RESULT_POLICY with
+ * every problem in the last error message), and a locked policy in force
+ * only accepts a successor that keeps data at least as long. `actor`
+ * (UTF-8) is audited with `now` (Unix seconds).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_set_retention_policy(const struct chatvault_archive *archive,
+                                                        const uint8_t *json,
+                                                        size_t json_len,
+                                                        const uint8_t *actor,
+                                                        size_t actor_len,
+                                                        int64_t now);
+
+/**
+ * Scan messages with `scanner` from now on (swapped in atomically while
+ * other threads ingest; the archive keeps its own reference, so the
+ * caller may free its handle). The default scanner allows everything.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_set_scanner(const struct chatvault_archive *archive,
+                                               const struct chatvault_scanner *scanner);
+
+/**
+ * Start a conversation. Refused (CHATVAULT_RESULT_REFUSED) when the
+ * archive's consent rule is not met for the customer or the customer
+ * asked for erasure or withdrew consent; a duplicate id or a bad name:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_start_conversation(const struct chatvault_archive *archive,
+                                                      const struct chatvault_archive_conversation *conversation);
+
+/**
+ * Statistics for `from <= t < to` from metadata alone, as JSON freed with
+ * `chatvault_bytes_free`: `{"from", "to", "sessions", "messages",
+ * "blocked", "reported", "open", "behaviours", "agents": [{"agent",
+ * "sessions", "messages", "first_response_s", "response_s", "resolved",
+ * "sensitive_hits", "blocked", "behaviours"}], "departments":
+ * [{"department", "sessions", "messages", "first_response_s",
+ * "response_s", "resolved", "sensitive_hits"}]}` (mean seconds may be
+ * null).
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_stats(const struct chatvault_archive *archive,
+                                         int64_t from,
+                                         int64_t to,
+                                         struct chatvault_bytes **out);
+
+/**
+ * Apply what the retention policy says is due at `now` (shred, delete,
+ * archive, review), audited as done by `actor`. No policy set:
+ * CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * On success `*out` receives JSON, freed with `chatvault_bytes_free`:
+ * `{"evaluated", "kept", "restricted", "held", "applied":
+ * [{"conversation", "action", "why"}], "erasures_completed", "compacted":
+ * {"before", "after"} or null}`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_sweep(const struct chatvault_archive *archive,
+                                         const uint8_t *actor,
+                                         size_t actor_len,
+                                         int64_t now,
+                                         struct chatvault_bytes **out);
+
+/**
+ * The tenant's public key, for grantees to open their grants with; freed
+ * with `chatvault_tenant_public_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_tenant_public(const struct chatvault_archive *archive,
+                                                 const struct chatvault_tenant_public **out);
+
+/**
+ * Check that the audit log and the stored messages agree (the audit log
+ * itself was verified on opening). Disagreement is not an error: read
+ * `consistent`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_verify(const struct chatvault_archive *archive,
+                                          struct chatvault_archive_verify_report *out);
+
+/**
+ * Open a conversation with a supervisor grant: only a department of the
+ * grant, only messages inside its window (the others counted as
+ * withheld), only while valid at `now`. Audited, refusals too, before
+ * anything is returned. Outside the grant: CHATVAULT_RESULT_GRANT_*;
+ * restricted or disposed of: CHATVAULT_RESULT_REFUSED.
+ *
+ * On success `*out` receives a view the caller owns and must free with
+ * `chatvault_archive_view_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_view_conversation(const struct chatvault_archive *archive,
+                                                     const struct chatvault_supervisor_grant *grant,
+                                                     const uint8_t *actor,
+                                                     size_t actor_len,
+                                                     const uint8_t *conversation,
+                                                     size_t conversation_len,
+                                                     int64_t now,
+                                                     struct chatvault_archive_view **out);
+
+/**
+ * Free a view. NULL is fine; must not be called twice.
+ *
+ * Thread safety: once no other call on this view is running.
+ */
+void chatvault_archive_view_free(struct chatvault_archive_view *view);
+
+/**
+ * Messages shown in a view (0 for NULL).
+ *
+ * Thread safety: may be called concurrently.
+ */
+size_t chatvault_archive_view_len(const struct chatvault_archive_view *view);
+
+/**
+ * Message `index` of a view into `*out`; an index at or past
+ * `chatvault_archive_view_len`: CHATVAULT_RESULT_INVALID_ARGUMENT.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_view_message(const struct chatvault_archive_view *view,
+                                                size_t index,
+                                                struct chatvault_archive_viewed_message *out);
+
+/**
+ * Messages withheld from a view (outside the grant's window; 0 for NULL).
+ *
+ * Thread safety: may be called concurrently.
+ */
+size_t chatvault_archive_view_withheld(const struct chatvault_archive_view *view);
 
 /**
  * Cosign a signed checkpoint: check it as `chatvault_audit_checkpoint_open`

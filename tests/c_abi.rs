@@ -223,6 +223,11 @@ fn c_audit() {
 }
 
 #[test]
+fn c_archive() {
+    c_test("test_archive");
+}
+
+#[test]
 fn every_c_program_is_run() {
     // A new tests/c/*.c file must get its own #[test] above.
     let mut names: Vec<String> = std::fs::read_dir(root().join("tests/c"))
@@ -235,6 +240,7 @@ fn every_c_program_is_run() {
     assert_eq!(
         names,
         [
+            "test_archive",
             "test_audit",
             "test_core",
             "test_grants",

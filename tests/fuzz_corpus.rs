@@ -1384,8 +1384,13 @@ fn archive_seeds(s: &mut Seeds) {
         .unwrap();
     a.ingest(&Message::agent("c1", "m3", "agent-1", t0 + 3, "好的"))
         .unwrap();
-    a.ingest(&Message::customer("c2", "m1", t0 + 4, "卡号 6222021234567894"))
-        .unwrap();
+    a.ingest(&Message::customer(
+        "c2",
+        "m1",
+        t0 + 4,
+        "卡号 6222021234567894",
+    ))
+    .unwrap();
     a.record_behaviour(
         "agent-1",
         Role::Agent,
@@ -1397,8 +1402,14 @@ fn archive_seeds(s: &mut Seeds) {
         t0 + 5,
     )
     .unwrap();
-    a.record_behaviour("agent-1", Role::Agent, "sales", Behaviour::Login { device: "pc" }, t0 + 6)
-        .unwrap();
+    a.record_behaviour(
+        "agent-1",
+        Role::Agent,
+        "sales",
+        Behaviour::Login { device: "pc" },
+        t0 + 6,
+    )
+    .unwrap();
     a.set_hold("c1", "legal", "case 1", t0 + 7).unwrap();
     a.release_hold("c1", "legal", t0 + 8).unwrap();
     a.mark("c1", "dispute_resolved", t0 + 9).unwrap();
@@ -1410,7 +1421,11 @@ fn archive_seeds(s: &mut Seeds) {
     let header = full[..header_len].to_vec();
     s.add("archive_records", "valid-archive", full.clone());
     s.add("archive_records", "valid-empty", header.clone());
-    s.add("archive_records", "valid-torn", full[..full.len() - 3].to_vec());
+    s.add(
+        "archive_records",
+        "valid-torn",
+        full[..full.len() - 3].to_vec(),
+    );
     let mut zeros = full.clone();
     zeros.extend_from_slice(&[0; 64]);
     s.add("archive_records", "valid-zero-tail", zeros);

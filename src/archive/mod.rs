@@ -1134,6 +1134,12 @@ impl Archive {
         self.scanner.replace(scanner)
     }
 
+    /// Like [`set_scanner`](Self::set_scanner), with a scanner shared with
+    /// other archives or threads.
+    pub fn set_scanner_arc(&self, scanner: Arc<Scanner>) -> Result<()> {
+        self.scanner.replace_arc(scanner)
+    }
+
     /// Use `detector` to find identifiers (default: [`Detector::new`]).
     pub fn set_detector(&mut self, detector: Detector) {
         self.detector = detector;

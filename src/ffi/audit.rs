@@ -164,14 +164,14 @@ pub enum chatvault_audit_object_kind {
     Field = 10,
 }
 
-fn kind_from(n: u32) -> Result<EventKind, FfiError> {
+pub(crate) fn kind_from(n: u32) -> Result<EventKind, FfiError> {
     u16::try_from(n)
         .ok()
         .and_then(EventKind::from_number)
         .ok_or_else(|| FfiError::invalid(format!("unknown audit event kind {n}")))
 }
 
-fn role_from(n: u32) -> Result<Role, FfiError> {
+pub(crate) fn role_from(n: u32) -> Result<Role, FfiError> {
     u8::try_from(n)
         .ok()
         .and_then(Role::from_number)
@@ -571,7 +571,7 @@ impl Castable for chatvault_audit_log {
     type RustType = AuditLog;
 }
 
-fn dir_from<'a>(dir: *const u8, dir_len: usize) -> Result<&'a Path, FfiError> {
+pub(crate) fn dir_from<'a>(dir: *const u8, dir_len: usize) -> Result<&'a Path, FfiError> {
     let dir = input_str(dir, dir_len, "dir")?;
     if dir.is_empty() {
         return Err(FfiError::invalid("dir is empty"));

@@ -19,6 +19,7 @@
 #[macro_use]
 mod panic;
 
+mod archive;
 mod audit;
 mod bytes;
 mod error;

@@ -115,6 +115,13 @@ impl MasterKey {
         Ok(MasterKey { secret })
     }
 
+    /// A copy of the key (for the C ABI, whose handle stays the caller's).
+    pub(crate) fn duplicate(&self) -> MasterKey {
+        MasterKey {
+            secret: self.secret.clone(),
+        }
+    }
+
     /// A short public fingerprint (hex of the first 8 bytes of the key id),
     /// safe for logs.
     pub fn fingerprint(&self) -> String {
