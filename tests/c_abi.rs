@@ -88,15 +88,14 @@ fn show(what: &str, out: &Output) -> String {
 const WARNINGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"];
 const LIBS: &[&str] = &["-lpthread", "-ldl", "-lm"];
 
-/// Compile tests/c/<name>.c with `extra` flags into `exe`.
-fn compile(name: &str, extra: &[&str], exe: &Path) {
-    let src = root().join("tests/c").join(format!("{name}.c"));
+/// Compile the C program `src` with `extra` flags into `exe`.
+fn compile(src: &Path, name: &str, extra: &[&str], exe: &Path) {
     let out = Command::new("cc")
         .args(WARNINGS)
         .args(extra)
         .arg("-I")
         .arg(root().join("include"))
-        .arg(&src)
+        .arg(src)
         .arg(static_lib())
         .args(LIBS)
         .arg("-o")
@@ -110,9 +109,10 @@ fn compile(name: &str, extra: &[&str], exe: &Path) {
     );
 }
 
-fn run_sanitized(name: &str) {
+fn run_sanitized(src: &Path, name: &str) {
     let exe = out_dir().join(format!("{name}-asan"));
     compile(
+        src,
         name,
         &[
             "-g",
@@ -136,7 +136,7 @@ fn run_sanitized(name: &str) {
     print!("{}", String::from_utf8_lossy(&out.stdout));
 }
 
-fn run_valgrind(name: &str) {
+fn run_valgrind(src: &Path, name: &str) {
     if !have("valgrind", "--version") {
         assert!(
             !tools_required(),
@@ -146,7 +146,7 @@ fn run_valgrind(name: &str) {
         return;
     }
     let exe = out_dir().join(format!("{name}-plain"));
-    compile(name, &["-g", "-O1"], &exe);
+    compile(src, name, &["-g", "-O1"], &exe);
     let out = Command::new("valgrind")
         .args([
             "--error-exitcode=1",
@@ -170,6 +170,12 @@ fn run_valgrind(name: &str) {
 }
 
 fn c_test(name: &str) {
+    c_program(&root().join("tests/c").join(format!("{name}.c")), name);
+}
+
+/// Build `src` against the static library and run it under ASan+UBSan,
+/// then under valgrind.
+fn c_program(src: &Path, name: &str) {
     if !have("cc", "--version") {
         assert!(
             !tools_required(),
@@ -178,8 +184,66 @@ fn c_test(name: &str) {
         println!("skipped: cc not found ({name} not compiled)");
         return;
     }
-    run_sanitized(name);
-    run_valgrind(name);
+    run_sanitized(src, name);
+    run_valgrind(src, name);
+}
+
+/// examples/c: the helpdesk flow in C.
+#[test]
+fn c_example_helpdesk() {
+    c_program(&root().join("examples/c/helpdesk.c"), "example-helpdesk");
+}
+
+/// examples/go: the same flow from Go through cgo, when Go is installed
+/// (CI installs it and sets CHATVAULT_REQUIRE_GO=1, so it always runs
+/// there).
+#[test]
+fn go_example_helpdesk() {
+    if !have("go", "version") || !have("cc", "--version") {
+        assert!(
+            !std::env::var("CHATVAULT_REQUIRE_GO").is_ok_and(|v| v == "1"),
+            "go or cc not found, and CHATVAULT_REQUIRE_GO=1"
+        );
+        println!("skipped: go or cc not found (examples/go not built)");
+        return;
+    }
+    let lib = static_lib();
+    let gocache = out_dir().join("gocache");
+    let run = |args: &[&str]| {
+        let out = Command::new("go")
+            .args(args)
+            .current_dir(root().join("examples/go"))
+            .env("CGO_ENABLED", "1")
+            .env(
+                "CGO_CFLAGS",
+                format!("-I{}", root().join("include").display()),
+            )
+            .env(
+                "CGO_LDFLAGS",
+                format!("{} -lpthread -ldl -lm", lib.display()),
+            )
+            .env("GOCACHE", &gocache)
+            .env("GOFLAGS", "-mod=mod")
+            .output()
+            .expect("go runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            show(&format!("go {}", args.join(" ")), &out)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["vet", "."]);
+    let stdout = run(&["run", "."]);
+    print!("{stdout}");
+    for needle in [
+        "m2: BLOCKED, not stored",
+        "+86 139 **** 9000",
+        "agent-7 revealed: +86 139 0013 9000",
+        "live report: agent-7 in conv-1/m2: blocked: contact",
+    ] {
+        assert!(stdout.contains(needle), "no {needle:?} in:\n{stdout}");
+    }
 }
 
 #[test]

@@ -1,0 +1,3 @@
+module chatvault.example/helpdesk
+
+go 1.19
