@@ -96,7 +96,8 @@ fn bench(c: &mut Criterion) {
     let next = AtomicU64::new(0);
     // The lines of a batch, cycling through the file.
     let lines: &[&str] = &lines;
-    let batch = move |n: u64| (0..BATCH).map(move |i| lines[(n as usize * BATCH + i) % lines.len()]);
+    let batch =
+        move |n: u64| (0..BATCH).map(move |i| lines[(n as usize * BATCH + i) % lines.len()]);
 
     let mut g = c.benchmark_group("archive/ingest");
     g.throughput(Throughput::Elements(BATCH as u64));
@@ -106,7 +107,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let n = next.fetch_add(1, Ordering::Relaxed);
             for line in batch(n) {
-                black_box(scanner.scan(line, Direction::CustomerToAgent).expect("scan"));
+                black_box(
+                    scanner
+                        .scan(line, Direction::CustomerToAgent)
+                        .expect("scan"),
+                );
             }
         })
     });
@@ -153,10 +158,7 @@ fn bench(c: &mut Criterion) {
             for line in batch(n) {
                 black_box(
                     sealer
-                        .seal(
-                            &Context::new("bench", "conv-1/m", "text"),
-                            line.as_bytes(),
-                        )
+                        .seal(&Context::new("bench", "conv-1/m", "text"), line.as_bytes())
                         .expect("seal"),
                 );
             }
