@@ -420,6 +420,7 @@ mod tests {
             (R::Policy, 600),
             (R::BadSignature, 700),
             (R::BadProof, 701),
+            (R::Refused, 800),
         ];
         assert_eq!(expected.len(), R::ALL.len());
         for ((code, n), listed) in expected.into_iter().zip(R::ALL) {
