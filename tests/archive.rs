@@ -50,6 +50,7 @@ fn supervisor(a: &Archive, depts: &[&str], from: i64, to: i64) -> SupervisorGran
             &SupervisorScope::new(depts, from, to).unwrap(),
             Validity::new(T0, T0 + 400 * DAY).unwrap(),
             "owner",
+            &[],
             T0,
         )
         .unwrap();
@@ -65,6 +66,7 @@ fn agent(a: &Archive, classes: &[IdClass]) -> AgentGrant {
             &AgentScope::new(classes).unwrap(),
             Validity::new(T0, T0 + 400 * DAY).unwrap(),
             "owner",
+            &[],
             T0,
         )
         .unwrap();
@@ -550,9 +552,9 @@ fn sweep_respects_holds_and_reports_reviews() {
     assert_eq!(r.applied.len(), 1);
     assert_eq!(a.state("c1").unwrap(), State::Live);
     assert_eq!(a.state("c2").unwrap(), State::Disposed);
-    a.release_hold("c1", "legal", T0 + 101 * DAY).unwrap();
+    a.release_hold("c1", "legal", &[], T0 + 101 * DAY).unwrap();
     assert_eq!(
-        a.release_hold("c1", "legal", T0 + 101 * DAY)
+        a.release_hold("c1", "legal", &[], T0 + 101 * DAY)
             .unwrap_err()
             .kind(),
         ErrorKind::InvalidInput
@@ -876,5 +878,206 @@ fn threads_ingest_while_others_read() {
             .unwrap()
             .len(),
         4
+    );
+}
+
+#[test]
+fn two_person_control_of_dangerous_operations() {
+    use chatvault::archive::{approve, Operation, TwoPersonRule};
+    use chatvault::audit::NoteSigner;
+    use chatvault::keys::GranteePublic;
+
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    let alice = NoteSigner::generate("alice").unwrap();
+    let bob = NoteSigner::generate("bob").unwrap();
+    let carol = NoteSigner::generate("carol").unwrap();
+    let mallory = NoteSigner::generate("mallory").unwrap();
+    let rule =
+        TwoPersonRule::new(2, vec![alice.verifier(), bob.verifier(), carol.verifier()]).unwrap();
+    assert!(TwoPersonRule::new(1, rule.approvers.clone()).is_err());
+    assert!(TwoPersonRule::new(4, rule.approvers.clone()).is_err());
+    // The first rule is the owner's alone.
+    a.set_two_person_rule(&rule, "owner", &[], T0).unwrap();
+
+    let grantee: GranteePublic = GranteeSecret::generate().unwrap().public();
+    let scope = SupervisorScope::new(&["sales"], T0, T0 + 31 * DAY).unwrap();
+    let validity = Validity::new(T0, T0 + 30 * DAY).unwrap();
+    let issue = |approvals: &[&str], label: &str, now: i64| {
+        a.issue_supervisor_grant(&grantee, label, &scope, validity, "admin", approvals, now)
+    };
+    // Without approvals: refused, and the refusal audited.
+    assert_eq!(
+        issue(&[], "sup", T0).unwrap_err().kind(),
+        ErrorKind::Refused
+    );
+    let op = Operation::IssueSupervisorGrant {
+        grantee: &grantee,
+        label: "sup",
+        scope: &scope,
+        validity,
+    };
+    let request = a.request_approval(&op, "admin", T0, 3600).unwrap();
+    assert!(request.contains("operation: issue_supervisor_grant\n"));
+    assert!(request.contains("departments: sales\n"));
+    let by_alice = approve(&request, &alice).unwrap();
+    let by_bob = approve(&request, &bob).unwrap();
+    let by_mallory = approve(&request, &mallory).unwrap();
+    // One approver, or one plus an outsider, is not enough.
+    let err = issue(&[&by_alice], "sup", T0 + 1).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Refused);
+    assert!(
+        err.to_string()
+            .contains("needs 2 approvals; 1 given (alice)"),
+        "{err}"
+    );
+    assert_eq!(
+        issue(&[&by_alice, &by_mallory], "sup", T0 + 1)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+    // The same approver twice counts once.
+    assert_eq!(
+        issue(&[&by_alice, &by_alice], "sup", T0 + 1)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+    // Approvals of this request do not authorize other parameters.
+    assert_eq!(
+        issue(&[&by_alice, &by_bob], "another label", T0 + 1)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+    // A forged approval (bob's name, mallory's key) fails its signature.
+    let forged = by_bob.replace(
+        by_bob.lines().last().unwrap(),
+        by_mallory
+            .lines()
+            .last()
+            .unwrap()
+            .replace("mallory", "bob")
+            .as_str(),
+    );
+    assert!(issue(&[&by_alice, &forged], "sup", T0 + 1).is_err());
+    // Expired.
+    assert_eq!(
+        issue(&[&by_alice, &by_bob], "sup", T0 + 3600)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+    // Two approvers: issued, once.
+    issue(&[&by_alice, &by_bob], "sup", T0 + 2).unwrap();
+    let err = issue(&[&by_alice, &by_bob], "sup", T0 + 3).unwrap_err();
+    assert!(err.to_string().contains("already used"), "{err}");
+    // A request this archive never issued.
+    let fake = request.replace(
+        request.lines().last().unwrap(),
+        "nonce: 00000000000000000000000000000000",
+    );
+    let f1 = approve(&fake, &alice).unwrap();
+    let f2 = approve(&fake, &bob).unwrap();
+    assert_eq!(
+        issue(&[&f1, &f2], "sup", T0 + 4).unwrap_err().kind(),
+        ErrorKind::Refused
+    );
+
+    // Releasing a hold.
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    a.set_hold("c1", "legal", "case 1", T0).unwrap();
+    assert_eq!(
+        a.release_hold("c1", "legal", &[], T0 + 5)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+    let r = a
+        .request_approval(
+            &Operation::ReleaseHold { conversation: "c1" },
+            "legal",
+            T0,
+            60,
+        )
+        .unwrap();
+    let ok = [approve(&r, &bob).unwrap(), approve(&r, &carol).unwrap()];
+    a.release_hold("c1", "legal", &[&ok[0], &ok[1]], T0 + 6)
+        .unwrap();
+    assert!(!a.list(&Filter::default()).unwrap()[0].held);
+
+    // The master key as 2-of-3 shares, then the archive opened with two.
+    let form = "shares 2 of 3";
+    let r = a
+        .request_approval(&Operation::ExportMasterKey { form }, "owner", T0, 60)
+        .unwrap();
+    let ok = [approve(&r, &alice).unwrap(), approve(&r, &carol).unwrap()];
+    assert!(a
+        .export_master_key_shares(2, 3, "owner", &[], T0 + 7)
+        .is_err());
+    let shares = a
+        .export_master_key_shares(2, 3, "owner", &[&ok[0], &ok[1]], T0 + 7)
+        .unwrap();
+    assert_eq!(shares.len(), 3);
+    // A wrapped copy, too.
+    let r = a
+        .request_approval(&Operation::ExportMasterKey { form: "kek" }, "owner", T0, 60)
+        .unwrap();
+    let ok = [approve(&r, &alice).unwrap(), approve(&r, &bob).unwrap()];
+    let backup_kek = Kek::from_bytes([4; 32]);
+    let wrapped = a
+        .export_master_key(
+            Protect::Kek(&backup_kek),
+            "owner",
+            &[&ok[0], &ok[1]],
+            T0 + 8,
+        )
+        .unwrap();
+    let backup = MasterKey::import_with_kek("acme", &wrapped, &backup_kek).unwrap();
+    assert_eq!(backup.fingerprint(), shares[0].fingerprint());
+
+    // Replacing the rule needs the rule in force.
+    let stricter = TwoPersonRule::new(3, rule.approvers.clone()).unwrap();
+    assert_eq!(
+        a.set_two_person_rule(&stricter, "owner", &[], T0 + 9)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+    let r = a
+        .request_approval(
+            &Operation::SetTwoPersonRule { rule: &stricter },
+            "owner",
+            T0,
+            60,
+        )
+        .unwrap();
+    let ok = [approve(&r, &alice).unwrap(), approve(&r, &bob).unwrap()];
+    a.set_two_person_rule(&stricter, "owner", &[&ok[0], &ok[1]], T0 + 10)
+        .unwrap();
+    // 2 grant + 2 hold + 2 shares + 2 kek + 2 rule approvals, and every
+    // refusal: 9 for the grant, 1 hold, 1 shares, 1 rule.
+    assert_eq!(events(&a, EventKind::ApprovalRecorded), 10 + 12);
+    drop(a);
+
+    // Two shares open the archive; the rule survived.
+    let a = Archive::open(dir.path(), Unlock::Shares(&shares[1..])).unwrap();
+    assert_eq!(a.two_person_rule().unwrap().unwrap().threshold, 3);
+    drop(a);
+    assert_eq!(
+        Archive::open(dir.path(), Unlock::Shares(&shares[..1]))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidInput
+    );
+    // Another key's shares are not this archive's.
+    let other = MasterKey::generate().unwrap().split("acme", 2, 2).unwrap();
+    assert_eq!(
+        Archive::open(dir.path(), Unlock::Shares(&other))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Decrypt
     );
 }

@@ -1411,7 +1411,7 @@ fn archive_seeds(s: &mut Seeds) {
     )
     .unwrap();
     a.set_hold("c1", "legal", "case 1", t0 + 7).unwrap();
-    a.release_hold("c1", "legal", t0 + 8).unwrap();
+    a.release_hold("c1", "legal", &[], t0 + 8).unwrap();
     a.mark("c1", "dispute_resolved", t0 + 9).unwrap();
     a.close("c1", t0 + 10).unwrap();
     a.request_erasure("cust-2", &mut |_| true, t0 + 11).unwrap();

@@ -198,6 +198,7 @@ pub fn run(dir: Option<PathBuf>, n: usize) -> Res<()> {
         &SupervisorScope::new(&["sales"], START, START + 31 * DAY)?,
         Validity::new(now, now + 7 * DAY)?,
         "owner",
+        &[],
         now,
     )?;
     let sup = SupervisorGrant::open(&blob, &sup_secret, &archive.tenant_public())?;
@@ -225,6 +226,7 @@ pub fn run(dir: Option<PathBuf>, n: usize) -> Res<()> {
         &AgentScope::new(&[IdClass::Phone])?,
         Validity::new(now, now + DAY)?,
         "owner",
+        &[],
         now,
     )?;
     let agent = AgentGrant::open(&blob, &agent_secret, &archive.tenant_public())?;

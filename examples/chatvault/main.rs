@@ -514,6 +514,7 @@ fn grant(rest: &[String]) -> Res<()> {
                 &scope,
                 validity,
                 "owner",
+                &[],
                 t,
             )?;
             write_grant(&a.pos[2], "supervisor", &secret, &blob)?;
@@ -531,6 +532,7 @@ fn grant(rest: &[String]) -> Res<()> {
                 &AgentScope::new(&classes)?,
                 validity,
                 "owner",
+                &[],
                 t,
             )?;
             write_grant(&a.pos[2], "agent", &secret, &blob)?;

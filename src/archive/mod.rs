@@ -44,7 +44,7 @@
 //! let sup = GranteeSecret::generate()?;
 //! let blob = archive.issue_supervisor_grant(
 //!     &sup.public(), "sup-1", &SupervisorScope::new(&["sales"], t0, t0 + 31 * 86_400)?,
-//!     Validity::new(t0, t0 + 86_400)?, "owner", t0)?;
+//!     Validity::new(t0, t0 + 86_400)?, "owner", &[], t0)?;
 //! let grant = chatvault::keys::SupervisorGrant::open(&blob, &sup, &archive.tenant_public())?;
 //! let view = archive.view(&grant, "sup-1", "conv-1", t0 + 60)?;
 //! assert_eq!(view.messages[0].text, "我的手机 138****8000");
@@ -53,7 +53,7 @@
 //! let agent = GranteeSecret::generate()?;
 //! let blob = archive.issue_agent_grant(
 //!     &agent.public(), "agent-7", &AgentScope::new(&[IdClass::Phone])?,
-//!     Validity::new(t0, t0 + 86_400)?, "owner", t0)?;
+//!     Validity::new(t0, t0 + 86_400)?, "owner", &[], t0)?;
 //! let grant = chatvault::keys::AgentGrant::open(&blob, &agent, &archive.tenant_public())?;
 //! let phone = archive.reveal(&grant, "agent-7", "cust-42", "conv-1", "m1", 0, t0 + 60)?;
 //! assert_eq!(phone.as_str(), "13800138000");
@@ -65,6 +65,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod approval;
+mod control;
 mod journal;
 mod ops;
 pub(crate) mod record;
@@ -84,7 +86,8 @@ use crate::audit::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::{
     AgentGrant, AgentScope, Argon2Params, DataKey, DataKeyId, FileKeyStore, GranteePublic, IdClass,
-    Kek, KeyStore, Keyring, MasterKey, SupervisorGrant, SupervisorScope, TenantPublic, Validity,
+    Kek, KeyShare, KeyStore, Keyring, MasterKey, SupervisorGrant, SupervisorScope, TenantPublic,
+    Validity,
 };
 use crate::mask::{ClassKeys, MaskPolicy, Masker, RecordRef, RestoreKeys, RestoreMap};
 use crate::pii::{Detector, EntityType};
@@ -95,6 +98,8 @@ use crate::seal::{BlindIndexer, Context, Normalization, Sealer, Suite};
 use journal::{Journal, Loc};
 use record::{check_name, ConvEntry, Entry, MsgEntry, Tag};
 
+pub use approval::{approve, Operation, TwoPersonRule};
+pub use control::MAX_REQUEST_SECONDS;
 pub use ops::{
     AgentStats, Applied, DepartmentStats, ErasureState, ErasureStatus, Stats, SweepReport,
     Upcoming, VerifyReport,
@@ -106,6 +111,7 @@ const BLIND_LEN: usize = 16;
 const CONFIG: &str = "archive.json";
 const MASTER: &str = "master.key";
 const RETENTION: &str = "retention.json";
+const TWO_PERSON: &str = "two-person.txt";
 
 /// Whether a customer must have been told, or have agreed, before their
 /// conversation is archived.
@@ -190,6 +196,9 @@ pub enum Unlock<'a> {
     Passphrase(&'a [u8]),
     /// The key-encryption key it was created with.
     Kek(&'a Kek),
+    /// At least the threshold of the key's shares
+    /// ([`Archive::export_master_key_shares`]).
+    Shares(&'a [KeyShare]),
 }
 
 /// A conversation's metadata, given when it starts.
@@ -527,6 +536,8 @@ struct Inner {
     customers: HashMap<Tag, CustomerState>,
     devices: HashSet<(String, Tag)>,
     behaviours: Vec<BehaviourRecord>,
+    /// Approval requests issued: nonce -> (expires, used).
+    requests: HashMap<[u8; 16], (i64, bool)>,
     unsynced: usize,
     unsynced_since: Option<Instant>,
 }
@@ -705,6 +716,19 @@ impl Inner {
                 });
                 self.devices.insert((account, device));
             }
+            Entry::ApprovalRequest { nonce, expires, .. } => {
+                if self.requests.insert(nonce, (expires, false)).is_some() {
+                    return Err(Error::malformed("an approval request nonce twice"));
+                }
+            }
+            Entry::ApprovalUsed { nonce, .. } => match self.requests.get_mut(&nonce) {
+                Some((_, used @ false)) => *used = true,
+                _ => {
+                    return Err(Error::malformed(
+                        "an approval used twice or never requested",
+                    ))
+                }
+            },
             Entry::AgentAction {
                 conversation,
                 message,
@@ -860,6 +884,7 @@ pub struct Archive {
     indexer: BlindIndexer,
     signer: NoteSigner,
     retention: RwLock<Option<Arc<crate::retention::Policy>>>,
+    two_person: RwLock<Option<TwoPersonRule>>,
     reporter: RwLock<Option<Reporter>>,
     inner: Mutex<Inner>,
     conv_sealers: Mutex<HashMap<String, Arc<Sealer>>>,
@@ -924,6 +949,7 @@ impl Archive {
                 dir.display()
             )));
         }
+        let master_key_id = master.key_id();
         let (wrapped, unlock_kind) = match protect {
             Protect::Passphrase(p, params) => (
                 master.export_with_passphrase(tenant, p, params)?,
@@ -940,6 +966,7 @@ impl Archive {
             "suite": options.suite as u8,
             "consent": options.consent.name(),
             "master_key": unlock_kind,
+            "master_key_id": hex(&master_key_id),
         });
         write_new(&dir.join(MASTER), &wrapped)?;
         fs::create_dir_all(dir.join("records"))
@@ -1001,7 +1028,14 @@ impl Archive {
         let master = match unlock {
             Unlock::Passphrase(p) => MasterKey::import_with_passphrase(&tenant, &wrapped, p)?,
             Unlock::Kek(k) => MasterKey::import_with_kek(&tenant, &wrapped, k)?,
+            Unlock::Shares(s) => MasterKey::combine(&tenant, s)?,
         };
+        if field("master_key_id")?.as_str() != Some(hex(&master.key_id()).as_str()) {
+            return Err(Error::new(
+                ErrorKind::Decrypt,
+                "the master key is not this archive's",
+            ));
+        }
         let store = Arc::new(FileKeyStore::open(dir.join("keys"))?);
         let ring = Keyring::new(&tenant, master, store.clone())?;
         let mut bodies = Vec::new();
@@ -1028,6 +1062,13 @@ impl Archive {
                 .map_err(|_| Error::new(ErrorKind::Poisoned, "lock poisoned"))? =
                 Some(Arc::new(policy));
         }
+        if let Ok(text) = fs::read_to_string(dir.join(TWO_PERSON)) {
+            *archive
+                .two_person
+                .write()
+                .map_err(|_| Error::new(ErrorKind::Poisoned, "lock poisoned"))? =
+                Some(TwoPersonRule::from_lines(&text)?);
+        }
         archive.recover_audit()?;
         Ok(archive)
     }
@@ -1051,6 +1092,7 @@ impl Archive {
             customers: HashMap::new(),
             devices: HashSet::new(),
             behaviours: Vec::new(),
+            requests: HashMap::new(),
             unsynced: 0,
             unsynced_since: None,
         };
@@ -1085,6 +1127,7 @@ impl Archive {
             ring,
             store,
             retention: RwLock::new(None),
+            two_person: RwLock::new(None),
             reporter: RwLock::new(None),
             inner: Mutex::new(inner),
             conv_sealers: Mutex::new(HashMap::new()),
@@ -2055,8 +2098,29 @@ impl Archive {
         self.hold(conversation, by, reason, true, now)
     }
 
-    /// Release the last active legal hold of a conversation. Audited.
-    pub fn release_hold(&self, conversation: &str, by: &str, now: i64) -> Result<()> {
+    /// Release the last active legal hold of a conversation, under
+    /// two-person control ([`set_two_person_rule`](Self::set_two_person_rule):
+    /// `approvals` are the approvers' signed notes of a request for
+    /// [`Operation::ReleaseHold`]; none needed while no rule is set).
+    /// Audited.
+    pub fn release_hold(
+        &self,
+        conversation: &str,
+        by: &str,
+        approvals: &[&str],
+        now: i64,
+    ) -> Result<()> {
+        check_name("actor", by)?;
+        {
+            let inner = self.inner()?;
+            let ci = inner.conv(conversation)?;
+            if !inner.convs[ci].held() {
+                return Err(Error::invalid(format!(
+                    "conversation {conversation:?} has no active hold"
+                )));
+            }
+        }
+        self.authorize(&Operation::ReleaseHold { conversation }, approvals, by, now)?;
         self.hold(conversation, by, "", false, now)
     }
 
@@ -2102,7 +2166,10 @@ impl Archive {
     }
 
     /// Issue a supervisor grant (see [`Keyring::issue_supervisor_grant`]),
-    /// audited as `grant_issued` with its scope.
+    /// under two-person control (`approvals`: signed notes of a request
+    /// for [`Operation::IssueSupervisorGrant`] with exactly these
+    /// parameters; none needed while no rule is set), audited as
+    /// `grant_issued` with its scope.
     #[allow(clippy::too_many_arguments)]
     pub fn issue_supervisor_grant(
         &self,
@@ -2111,9 +2178,21 @@ impl Archive {
         scope: &SupervisorScope,
         validity: Validity,
         actor: &str,
+        approvals: &[&str],
         now: i64,
     ) -> Result<Vec<u8>> {
         check_name("actor", actor)?;
+        self.authorize(
+            &Operation::IssueSupervisorGrant {
+                grantee,
+                label,
+                scope,
+                validity,
+            },
+            approvals,
+            actor,
+            now,
+        )?;
         let blob = self
             .ring
             .issue_supervisor_grant(grantee, label, scope, validity, now)?;
@@ -2137,7 +2216,9 @@ impl Archive {
     }
 
     /// Issue an agent restore-key grant (see
-    /// [`Keyring::issue_agent_grant`]), audited as `grant_issued`.
+    /// [`Keyring::issue_agent_grant`]), under two-person control like
+    /// [`issue_supervisor_grant`](Self::issue_supervisor_grant), audited as
+    /// `grant_issued`.
     #[allow(clippy::too_many_arguments)]
     pub fn issue_agent_grant(
         &self,
@@ -2146,9 +2227,21 @@ impl Archive {
         scope: &AgentScope,
         validity: Validity,
         actor: &str,
+        approvals: &[&str],
         now: i64,
     ) -> Result<Vec<u8>> {
         check_name("actor", actor)?;
+        self.authorize(
+            &Operation::IssueAgentGrant {
+                grantee,
+                label,
+                scope,
+                validity,
+            },
+            approvals,
+            actor,
+            now,
+        )?;
         let blob = self
             .ring
             .issue_agent_grant(grantee, label, scope, validity, now)?;

@@ -104,6 +104,17 @@ pub(crate) enum Entry {
         device: Tag,
         time: i64,
     },
+    /// An approval request the archive issued (two-person control).
+    ApprovalRequest {
+        nonce: [u8; 16],
+        expires: i64,
+        requested_by: String,
+    },
+    /// An approval request used up by the operation it authorized.
+    ApprovalUsed {
+        nonce: [u8; 16],
+        time: i64,
+    },
     /// 1 deleted, 2 edited by an agent.
     AgentAction {
         conversation: String,
@@ -286,6 +297,21 @@ impl Entry {
                 o.put_lp16(by.as_bytes());
                 o.put_i64(*time);
             }
+            Entry::ApprovalRequest {
+                nonce,
+                expires,
+                requested_by,
+            } => {
+                o.put_u8(12);
+                o.put(nonce);
+                o.put_i64(*expires);
+                o.put_lp16(requested_by.as_bytes());
+            }
+            Entry::ApprovalUsed { nonce, time } => {
+                o.put_u8(13);
+                o.put(nonce);
+                o.put_i64(*time);
+            }
         }
         o
     }
@@ -398,6 +424,15 @@ impl Entry {
                 by: str16(&mut r)?,
                 time: r.i64()?,
             },
+            12 => Entry::ApprovalRequest {
+                nonce: r.array()?,
+                expires: r.i64()?,
+                requested_by: str16(&mut r)?,
+            },
+            13 => Entry::ApprovalUsed {
+                nonce: r.array()?,
+                time: r.i64()?,
+            },
             t => return Err(Error::malformed(format!("unknown archive record type {t}"))),
         };
         r.finish()?;
@@ -486,6 +521,15 @@ mod tests {
                 by: "agent-1".into(),
                 time: 15,
             },
+            Entry::ApprovalRequest {
+                nonce: [8; 16],
+                expires: 16,
+                requested_by: "admin".into(),
+            },
+            Entry::ApprovalUsed {
+                nonce: [8; 16],
+                time: 17,
+            },
         ];
         for e in entries {
             let b = e.encode();
@@ -498,6 +542,6 @@ mod tests {
             assert!(Entry::decode(&longer).is_err());
         }
         assert!(Entry::decode(&[0]).is_err());
-        assert!(Entry::decode(&[12]).is_err());
+        assert!(Entry::decode(&[14]).is_err());
     }
 }

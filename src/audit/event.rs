@@ -119,6 +119,9 @@ numbered! {
         MessageArchived = 24, "message_archived";
         /// The archive was searched by an identifier's blind index.
         ArchiveSearched = 25, "archive_searched";
+        /// An approver approved a dangerous operation (two-person
+        /// control), or an operation was refused for want of approvals.
+        ApprovalRecorded = 26, "approval_recorded";
     }
 }
 

@@ -856,6 +856,41 @@ pub extern "C" fn chatvault_archive_reveal(
     }
 }
 
+/// The approvals of a dangerous operation, as C passes them:
+/// `approvals_len` pointers to signed notes (UTF-8) with their lengths;
+/// `(NULL, NULL, 0)` for none.
+fn approvals_from<'a>(
+    approvals: *const *const u8,
+    approval_lens: *const usize,
+    approvals_len: usize,
+) -> Result<Vec<&'a str>, FfiError> {
+    if approvals_len == 0 {
+        return Ok(Vec::new());
+    }
+    if approvals.is_null() {
+        return Err(FfiError::null("approvals"));
+    }
+    if approval_lens.is_null() {
+        return Err(FfiError::null("approval_lens"));
+    }
+    if approvals_len > 256 {
+        return Err(FfiError::invalid("at most 256 approvals"));
+    }
+    // SAFETY: both non-NULL and the caller promises `approvals_len`
+    // readable, aligned elements in each array, unchanged during the call;
+    // the slices do not outlive it.
+    let (ptrs, lens) = unsafe {
+        (
+            std::slice::from_raw_parts(approvals, approvals_len),
+            std::slice::from_raw_parts(approval_lens, approvals_len),
+        )
+    };
+    ptrs.iter()
+        .zip(lens)
+        .map(|(p, n)| input_str(*p, *n, "approvals[i]"))
+        .collect()
+}
+
 fn json_out(out: *mut *mut chatvault_bytes, v: &Json) -> Result<(), FfiError> {
     let out = out_ptr(out, "out")?;
     put_bytes(out, v.to_string().into_bytes());
@@ -1033,7 +1068,10 @@ pub extern "C" fn chatvault_archive_close(
 
 /// Set (`set` = 1) a legal hold on a conversation, with `reason`, or
 /// release (`set` = 0) its last active hold; `by` is audited. Releasing
-/// with no active hold: CHATVAULT_RESULT_INVALID_ARGUMENT.
+/// with no active hold: CHATVAULT_RESULT_INVALID_ARGUMENT. A release is
+/// under two-person control: `approvals` (see
+/// `chatvault_archive_request_approval`), `(NULL, NULL, 0)` while no rule
+/// is set; missing or insufficient approvals: CHATVAULT_RESULT_REFUSED.
 ///
 /// Thread safety: may be called concurrently.
 #[no_mangle]
@@ -1046,6 +1084,9 @@ pub extern "C" fn chatvault_archive_hold(
     by_len: usize,
     reason: *const u8,
     reason_len: usize,
+    approvals: *const *const u8,
+    approval_lens: *const usize,
+    approvals_len: usize,
     now: i64,
 ) -> chatvault_result {
     ffi_panic_boundary! {
@@ -1053,10 +1094,11 @@ pub extern "C" fn chatvault_archive_hold(
         let conversation = input_str(conversation, conversation_len, "conversation")?;
         let by = input_str(by, by_len, "by")?;
         let reason = input_str(reason, reason_len, "reason")?;
+        let approvals = approvals_from(approvals, approval_lens, approvals_len)?;
         if set != 0 {
             a.set_hold(conversation, by, reason, now)?;
         } else {
-            a.release_hold(conversation, by, now)?;
+            a.release_hold(conversation, by, &approvals, now)?;
         }
         Ok(())
     }
@@ -1328,7 +1370,8 @@ pub extern "C" fn chatvault_archive_tenant_public(
 
 /// Issue a supervisor grant (as `chatvault_keyring_issue_supervisor_grant`:
 /// departments one per line, window and validity in Unix seconds), audited
-/// as `grant_issued` by `actor`. `*out` receives the sealed grant, freed
+/// as `grant_issued` by `actor`, under two-person control (`approvals` as
+/// for `chatvault_archive_hold`). `*out` receives the sealed grant, freed
 /// with `chatvault_bytes_free`.
 ///
 /// Thread safety: may be called concurrently.
@@ -1347,11 +1390,15 @@ pub extern "C" fn chatvault_archive_issue_supervisor_grant(
     expires_at: i64,
     actor: *const u8,
     actor_len: usize,
+    approvals: *const *const u8,
+    approval_lens: *const usize,
+    approvals_len: usize,
     now: i64,
     out: *mut *mut chatvault_bytes,
 ) -> chatvault_result {
     ffi_panic_boundary! {
         let a = try_ref(archive, "archive")?;
+        let approvals = approvals_from(approvals, approval_lens, approvals_len)?;
         let grantee = input_array::<CHATVAULT_GRANTEE_PUBLIC_LEN>(
             grantee_public, grantee_public_len, "grantee_public")?;
         let label = input_str(label, label_len, "label")?;
@@ -1361,7 +1408,7 @@ pub extern "C" fn chatvault_archive_issue_supervisor_grant(
         let scope = SupervisorScope::new(&departments, window_from, window_to)?;
         let validity = Validity::new(not_before, expires_at)?;
         let blob = a.issue_supervisor_grant(
-            &GranteePublic::from_bytes(grantee), label, &scope, validity, actor, now)?;
+            &GranteePublic::from_bytes(grantee), label, &scope, validity, actor, &approvals, now)?;
         put_bytes(out, blob);
         Ok(())
     }
@@ -1370,7 +1417,8 @@ pub extern "C" fn chatvault_archive_issue_supervisor_grant(
 /// Issue an agent restore-key grant (as
 /// `chatvault_keyring_issue_agent_grant`: `classes` is an array of
 /// `classes_len` `chatvault_id_class` numbers), audited as `grant_issued`
-/// by `actor`. `*out` receives the sealed grant, freed with
+/// by `actor`, under two-person control (`approvals` as for
+/// `chatvault_archive_hold`). `*out` receives the sealed grant, freed with
 /// `chatvault_bytes_free`.
 ///
 /// Thread safety: may be called concurrently.
@@ -1387,11 +1435,15 @@ pub extern "C" fn chatvault_archive_issue_agent_grant(
     expires_at: i64,
     actor: *const u8,
     actor_len: usize,
+    approvals: *const *const u8,
+    approval_lens: *const usize,
+    approvals_len: usize,
     now: i64,
     out: *mut *mut chatvault_bytes,
 ) -> chatvault_result {
     ffi_panic_boundary! {
         let a = try_ref(archive, "archive")?;
+        let approvals = approvals_from(approvals, approval_lens, approvals_len)?;
         let grantee = input_array::<CHATVAULT_GRANTEE_PUBLIC_LEN>(
             grantee_public, grantee_public_len, "grantee_public")?;
         let label = input_str(label, label_len, "label")?;
@@ -1404,7 +1456,7 @@ pub extern "C" fn chatvault_archive_issue_agent_grant(
         let scope = AgentScope::new(&classes)?;
         let validity = Validity::new(not_before, expires_at)?;
         let blob = a.issue_agent_grant(
-            &GranteePublic::from_bytes(grantee), label, &scope, validity, actor, now)?;
+            &GranteePublic::from_bytes(grantee), label, &scope, validity, actor, &approvals, now)?;
         put_bytes(out, blob);
         Ok(())
     }

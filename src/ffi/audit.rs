@@ -108,6 +108,9 @@ pub enum chatvault_audit_event_kind {
     MessageArchived = 24,
     /// The archive was searched by an identifier's blind index.
     ArchiveSearched = 25,
+    /// An approval of a dangerous operation (two-person control), or a
+    /// refusal for want of approvals.
+    ApprovalRecorded = 26,
 }
 
 /// Who acted (the `role` of `chatvault_audit_event_new`, which takes it as
@@ -1724,6 +1727,7 @@ mod tests {
             K::LogRepaired,
             K::MessageArchived,
             K::ArchiveSearched,
+            K::ApprovalRecorded,
         ];
         assert_eq!(kinds.len(), EventKind::ALL.len());
         for (c, r) in kinds.into_iter().zip(EventKind::ALL) {
@@ -1766,7 +1770,7 @@ mod tests {
             assert_eq!(object_kind_from(c as u32).unwrap(), *r);
         }
         // Numbers that would wrap into a valid one when narrowed.
-        for n in [0, 26, 0x1_0001, u32::MAX] {
+        for n in [0, 27, 0x1_0001, u32::MAX] {
             assert!(kind_from(n).is_err(), "{n}");
         }
         for n in [0, 7, 0x101] {

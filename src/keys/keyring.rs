@@ -530,6 +530,11 @@ impl Keyring {
         &self.signing
     }
 
+    /// The master key.
+    pub(crate) fn master(&self) -> &MasterKey {
+        &self.master
+    }
+
     /// A 32-byte secret for a purpose of the crate's own (`label` names it;
     /// docs/FORMAT.md lists every label), derived from the master key.
     pub(crate) fn derive_secret(&self, label: &str) -> Zeroizing<[u8; 32]> {

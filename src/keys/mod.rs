@@ -29,6 +29,7 @@ mod file_store;
 mod ggm;
 mod grant;
 mod keyring;
+mod shares;
 mod store;
 mod wrap;
 
@@ -38,6 +39,7 @@ pub use grant::{
     TenantPublic, Validity,
 };
 pub use keyring::{Keyring, Rotation};
+pub use shares::{KeyShare, MAX_SHARES};
 pub use store::{KeyStore, Locator, MemoryKeyStore};
 pub use wrap::{Argon2Params, Kek};
 
@@ -113,6 +115,12 @@ impl MasterKey {
         let mut secret = Zeroizing::new([0u8; 32]);
         crate::rng::os_fill(&mut secret[..])?;
         Ok(MasterKey { secret })
+    }
+
+    /// The key id: a public 256-bit commitment to the key (its
+    /// [`fingerprint`](Self::fingerprint) is the first 8 bytes in hex).
+    pub fn key_id(&self) -> [u8; 32] {
+        crate::seal::key_id(&self.secret)
     }
 
     /// A copy of the key (for the C ABI, whose handle stays the caller's).

@@ -154,7 +154,7 @@ static void test_event_errors(void) {
                                         STR("support"), &ev),
               CHATVAULT_RESULT_INVALID_ARGUMENT);
     CHECK(last_error_has("event kind 0"));
-    EXPECT_RC(chatvault_audit_event_new(T0, CHATVAULT_AUDIT_EVENT_KIND_ARCHIVE_SEARCHED + 1,
+    EXPECT_RC(chatvault_audit_event_new(T0, CHATVAULT_AUDIT_EVENT_KIND_APPROVAL_RECORDED + 1,
                                         STR("agent-1"), CHATVAULT_AUDIT_ROLE_AGENT,
                                         STR("support"), &ev),
               CHATVAULT_RESULT_INVALID_ARGUMENT);

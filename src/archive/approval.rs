@@ -1,0 +1,252 @@
+//! Two-person control: dangerous operations run only with approvals from
+//! M of N named approvers (docs/ARCHIVE.md, docs/FORMAT.md section 14.4).
+//!
+//! The archive writes a *request*: a text naming the tenant, the operation
+//! with every parameter that matters, who asked, until when, and a fresh
+//! nonce. Each approver signs that text with their own Ed25519 key as a
+//! C2SP signed note ([`approve`]); the operation is then called with the
+//! signed notes. The archive rebuilds the text from the call's own
+//! parameters, checks that the nonce is one it issued, unused and not
+//! expired, counts the distinct approvers of its rule whose signatures
+//! verify, and runs the operation only when they reach the threshold.
+//! Each request authorizes one operation once; each approval is audited.
+
+use crate::audit::{sign_note, NoteSigner, NoteVerifier};
+use crate::error::{Error, Result};
+use crate::keys::{AgentScope, GranteePublic, SupervisorScope, Validity};
+
+/// The approvers and how many of them a dangerous operation needs.
+#[derive(Debug, Clone)]
+pub struct TwoPersonRule {
+    /// Approvals needed (2 or more, at most the number of approvers).
+    pub threshold: usize,
+    /// The approvers' public keys (C2SP verifier keys; the key's name is
+    /// the approver's name, unique in the rule).
+    pub approvers: Vec<NoteVerifier>,
+}
+
+impl TwoPersonRule {
+    /// A rule, checked: at least two approvers with distinct names, a
+    /// threshold from 2 to their number.
+    pub fn new(threshold: usize, approvers: Vec<NoteVerifier>) -> Result<TwoPersonRule> {
+        if threshold < 2 || threshold > approvers.len() {
+            return Err(Error::invalid(format!(
+                "a two-person rule needs 2 to {} approvals of its {} approvers, not {threshold}",
+                approvers.len(),
+                approvers.len()
+            )));
+        }
+        for (i, a) in approvers.iter().enumerate() {
+            if approvers[..i].iter().any(|b| b.name() == a.name()) {
+                return Err(Error::invalid(format!(
+                    "approver {:?} is named twice",
+                    a.name()
+                )));
+            }
+        }
+        Ok(TwoPersonRule {
+            threshold,
+            approvers,
+        })
+    }
+
+    /// The rule as the lines of a request or of its file.
+    pub(crate) fn lines(&self) -> Vec<String> {
+        let mut v = vec![format!("threshold: {}", self.threshold)];
+        v.extend(
+            self.approvers
+                .iter()
+                .map(|a| format!("approver: {}", a.encoded())),
+        );
+        v
+    }
+
+    /// Parse the lines of [`lines`](Self::lines).
+    pub(crate) fn from_lines(text: &str) -> Result<TwoPersonRule> {
+        let mut threshold = None;
+        let mut approvers = Vec::new();
+        for line in text.lines().filter(|l| !l.is_empty()) {
+            if let Some(t) = line.strip_prefix("threshold: ") {
+                threshold = Some(
+                    t.parse()
+                        .map_err(|_| Error::malformed(format!("bad threshold {t:?}")))?,
+                );
+            } else if let Some(k) = line.strip_prefix("approver: ") {
+                approvers.push(NoteVerifier::from_encoded(k)?);
+            } else {
+                return Err(Error::malformed(format!("unknown line {line:?}")));
+            }
+        }
+        let threshold = threshold.ok_or_else(|| Error::malformed("no threshold"))?;
+        TwoPersonRule::new(threshold, approvers)
+            .map_err(|e| Error::malformed(e.detail().to_owned()))
+    }
+}
+
+/// A dangerous operation.
+#[derive(Debug, Clone, Copy)]
+pub enum Operation<'a> {
+    /// Issue a supervisor grant.
+    IssueSupervisorGrant {
+        /// The grantee.
+        grantee: &'a GranteePublic,
+        /// Its label.
+        label: &'a str,
+        /// Departments and window.
+        scope: &'a SupervisorScope,
+        /// Validity.
+        validity: Validity,
+    },
+    /// Issue an agent grant.
+    IssueAgentGrant {
+        /// The grantee.
+        grantee: &'a GranteePublic,
+        /// Its label.
+        label: &'a str,
+        /// Classes.
+        scope: &'a AgentScope,
+        /// Validity.
+        validity: Validity,
+    },
+    /// Release a legal hold.
+    ReleaseHold {
+        /// The conversation.
+        conversation: &'a str,
+    },
+    /// Export the master key (wrapped, or as M-of-N shares).
+    ExportMasterKey {
+        /// How: `"kek"`, `"passphrase"` or `"shares M of N"`.
+        form: &'a str,
+    },
+    /// Replace the two-person rule.
+    SetTwoPersonRule {
+        /// The new rule.
+        rule: &'a TwoPersonRule,
+    },
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+impl Operation<'_> {
+    /// The operation's name and parameter lines.
+    pub(crate) fn describe(&self) -> (&'static str, Vec<String>) {
+        match self {
+            Operation::IssueSupervisorGrant {
+                grantee,
+                label,
+                scope,
+                validity,
+            } => {
+                let (from, to) = scope.window();
+                (
+                    "issue_supervisor_grant",
+                    vec![
+                        format!("grantee: {}", hex(grantee.as_bytes())),
+                        format!("label: {label}"),
+                        format!("departments: {}", scope.departments().join(", ")),
+                        format!("window: {from} {to}"),
+                        format!("validity: {} {}", validity.not_before, validity.expires_at),
+                    ],
+                )
+            }
+            Operation::IssueAgentGrant {
+                grantee,
+                label,
+                scope,
+                validity,
+            } => (
+                "issue_agent_grant",
+                vec![
+                    format!("grantee: {}", hex(grantee.as_bytes())),
+                    format!("label: {label}"),
+                    format!(
+                        "classes: {}",
+                        scope
+                            .classes()
+                            .iter()
+                            .map(|c| c.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    format!("validity: {} {}", validity.not_before, validity.expires_at),
+                ],
+            ),
+            Operation::ReleaseHold { conversation } => (
+                "release_hold",
+                vec![format!("conversation: {conversation}")],
+            ),
+            Operation::ExportMasterKey { form } => {
+                ("export_master_key", vec![format!("form: {form}")])
+            }
+            Operation::SetTwoPersonRule { rule } => ("set_two_person_rule", rule.lines()),
+        }
+    }
+}
+
+/// The text of a request: what approvers sign.
+pub(crate) fn request_text(
+    tenant: &str,
+    op: &Operation<'_>,
+    requested_by: &str,
+    expires: i64,
+    nonce: &[u8; 16],
+) -> String {
+    let (name, params) = op.describe();
+    let mut t = String::from("chatvault approval request\n");
+    t.push_str(&format!("tenant: {tenant}\noperation: {name}\n"));
+    for p in params {
+        t.push_str(&p);
+        t.push('\n');
+    }
+    t.push_str(&format!(
+        "requested-by: {requested_by}\nexpires: {expires}\nnonce: {}\n",
+        hex(nonce)
+    ));
+    t
+}
+
+/// The nonce and expiry a request text names, read back.
+pub(crate) fn request_fields(text: &str) -> Result<([u8; 16], i64, String)> {
+    let field = |name: &str| {
+        text.lines()
+            .rev()
+            .find_map(|l| l.strip_prefix(name))
+            .ok_or_else(|| Error::malformed(format!("an approval request has no {name:?} line")))
+    };
+    let n = field("nonce: ")?;
+    let mut nonce = [0u8; 16];
+    if n.len() != 32 {
+        return Err(Error::malformed(
+            "an approval request's nonce is 32 hex digits",
+        ));
+    }
+    for (i, b) in nonce.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&n[2 * i..2 * i + 2], 16)
+            .map_err(|_| Error::malformed("an approval request's nonce is not hex"))?;
+    }
+    let expires = field("expires: ")?
+        .parse()
+        .map_err(|_| Error::malformed("an approval request's expiry is not a number"))?;
+    let by = field("requested-by: ")?.to_owned();
+    Ok((nonce, expires, by))
+}
+
+/// Approve a request: its text signed with the approver's key, as a C2SP
+/// signed note to hand back to whoever runs the operation.
+///
+/// # Examples
+/// ```
+/// use chatvault::archive::approve;
+/// use chatvault::audit::{open_note, NoteSigner};
+///
+/// let alice = NoteSigner::generate("alice")?;
+/// let note = approve("chatvault approval request\ntenant: acme\n", &alice)?;
+/// let (_, names) = open_note(&note, &[&alice.verifier()])?;
+/// assert_eq!(names, ["alice"]);
+/// # Ok::<(), chatvault::Error>(())
+/// ```
+pub fn approve(request: &str, approver: &NoteSigner) -> Result<String> {
+    sign_note(request, &[approver])
+}
