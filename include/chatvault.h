@@ -1022,6 +1022,11 @@ enum chatvault_audit_event_kind
      * The archive was searched by an identifier's blind index.
      */
     CHATVAULT_AUDIT_EVENT_KIND_ARCHIVE_SEARCHED = 25,
+    /**
+     * An approval of a dangerous operation (two-person control), or a
+     * refusal for want of approvals.
+     */
+    CHATVAULT_AUDIT_EVENT_KIND_APPROVAL_RECORDED = 26,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1369,6 +1374,15 @@ typedef struct chatvault_findings chatvault_findings;
  * concurrently; freeing must not race with other uses.
  */
 typedef struct chatvault_grantee_secret chatvault_grantee_secret;
+
+/**
+ * The shares of a master key (`chatvault_master_key_split`,
+ * `chatvault_archive_export_master_key_shares`); freed (zeroized) with
+ * `chatvault_key_shares_free`.
+ *
+ * Thread safety: immutable; may be read from several threads at once.
+ */
+typedef struct chatvault_key_shares chatvault_key_shares;
 
 /**
  * Where a keyring keeps its wrapped data keys: in memory, or in a
@@ -2398,6 +2412,18 @@ chatvault_result chatvault_agent_grant_validity(const struct chatvault_agent_gra
                                                 int64_t *issued_at);
 
 /**
+ * An approver approves a request: `*out` receives the request signed
+ * with the approver's key (a C2SP signed note), freed with
+ * `chatvault_bytes_free`. Pass the approvals to the operation.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_archive_approve(const uint8_t *request,
+                                           size_t request_len,
+                                           const struct chatvault_audit_note_signer *approver,
+                                           struct chatvault_bytes **out);
+
+/**
  * Sign a checkpoint of the audit log (C2SP tlog checkpoint, signed by the
  * archive's audit key, name `<tenant>/audit`) into `*out`, freed with
  * `chatvault_bytes_free`.
@@ -2471,6 +2497,24 @@ chatvault_result chatvault_archive_erasure_status(const struct chatvault_archive
                                                   struct chatvault_bytes **out);
 
 /**
+ * Export the master key as `threshold` of `count` shares, under
+ * two-person control (`approvals` as for `chatvault_archive_hold`),
+ * audited. `*out` receives the shares.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_export_master_key_shares(const struct chatvault_archive *archive,
+                                                            uint8_t threshold,
+                                                            uint8_t count,
+                                                            const uint8_t *actor,
+                                                            size_t actor_len,
+                                                            const uint8_t *const *approvals,
+                                                            const size_t *approval_lens,
+                                                            size_t approvals_len,
+                                                            int64_t now,
+                                                            struct chatvault_key_shares **out);
+
+/**
  * Make every archived message and audit event durable now.
  *
  * Thread safety: may be called concurrently.
@@ -2488,7 +2532,10 @@ void chatvault_archive_free(const struct chatvault_archive *archive);
 /**
  * Set (`set` = 1) a legal hold on a conversation, with `reason`, or
  * release (`set` = 0) its last active hold; `by` is audited. Releasing
- * with no active hold: CHATVAULT_RESULT_INVALID_ARGUMENT.
+ * with no active hold: CHATVAULT_RESULT_INVALID_ARGUMENT. A release is
+ * under two-person control: `approvals` (see
+ * `chatvault_archive_request_approval`), `(NULL, NULL, 0)` while no rule
+ * is set; missing or insufficient approvals: CHATVAULT_RESULT_REFUSED.
  *
  * Thread safety: may be called concurrently.
  */
@@ -2500,6 +2547,9 @@ chatvault_result chatvault_archive_hold(const struct chatvault_archive *archive,
                                         size_t by_len,
                                         const uint8_t *reason,
                                         size_t reason_len,
+                                        const uint8_t *const *approvals,
+                                        const size_t *approval_lens,
+                                        size_t approvals_len,
                                         int64_t now);
 
 /**
@@ -2529,7 +2579,8 @@ chatvault_result chatvault_archive_ingest(const struct chatvault_archive *archiv
  * Issue an agent restore-key grant (as
  * `chatvault_keyring_issue_agent_grant`: `classes` is an array of
  * `classes_len` `chatvault_id_class` numbers), audited as `grant_issued`
- * by `actor`. `*out` receives the sealed grant, freed with
+ * by `actor`, under two-person control (`approvals` as for
+ * `chatvault_archive_hold`). `*out` receives the sealed grant, freed with
  * `chatvault_bytes_free`.
  *
  * Thread safety: may be called concurrently.
@@ -2545,13 +2596,17 @@ chatvault_result chatvault_archive_issue_agent_grant(const struct chatvault_arch
                                                      int64_t expires_at,
                                                      const uint8_t *actor,
                                                      size_t actor_len,
+                                                     const uint8_t *const *approvals,
+                                                     const size_t *approval_lens,
+                                                     size_t approvals_len,
                                                      int64_t now,
                                                      struct chatvault_bytes **out);
 
 /**
  * Issue a supervisor grant (as `chatvault_keyring_issue_supervisor_grant`:
  * departments one per line, window and validity in Unix seconds), audited
- * as `grant_issued` by `actor`. `*out` receives the sealed grant, freed
+ * as `grant_issued` by `actor`, under two-person control (`approvals` as
+ * for `chatvault_archive_hold`). `*out` receives the sealed grant, freed
  * with `chatvault_bytes_free`.
  *
  * Thread safety: may be called concurrently.
@@ -2569,6 +2624,9 @@ chatvault_result chatvault_archive_issue_supervisor_grant(const struct chatvault
                                                           int64_t expires_at,
                                                           const uint8_t *actor,
                                                           size_t actor_len,
+                                                          const uint8_t *const *approvals,
+                                                          const size_t *approval_lens,
+                                                          size_t approvals_len,
                                                           int64_t now,
                                                           struct chatvault_bytes **out);
 
@@ -2619,6 +2677,20 @@ chatvault_result chatvault_archive_open_with_passphrase(const uint8_t *dir,
                                                         const struct chatvault_archive **out);
 
 /**
+ * Like `chatvault_archive_open_with_kek`, with at least the threshold of
+ * the master key's shares (from `chatvault_archive_export_master_key_shares`).
+ * Shares of another key: CHATVAULT_RESULT_DECRYPT.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_archive_open_with_shares(const uint8_t *dir,
+                                                    size_t dir_len,
+                                                    const uint8_t *const *shares,
+                                                    const size_t *share_lens,
+                                                    size_t shares_len,
+                                                    const struct chatvault_archive **out);
+
+/**
  * Record a sensitive behaviour (`behaviour`: a
  * `chatvault_archive_behaviour`) by `actor` in `role`, of `department`:
  * for a deleted or edited message `conversation` and `message` name it
@@ -2657,6 +2729,28 @@ chatvault_result chatvault_archive_record_consent(const struct chatvault_archive
                                                   int64_t now);
 
 /**
+ * Write an approval request for issuing an agent grant with exactly these
+ * parameters (as `chatvault_archive_issue_agent_grant`); see
+ * `chatvault_archive_request_release_hold`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_request_agent_grant(const struct chatvault_archive *archive,
+                                                       const uint8_t *grantee_public,
+                                                       size_t grantee_public_len,
+                                                       const uint8_t *label,
+                                                       size_t label_len,
+                                                       const uint8_t *classes,
+                                                       size_t classes_len,
+                                                       int64_t not_before,
+                                                       int64_t expires_at,
+                                                       const uint8_t *requested_by,
+                                                       size_t requested_by_len,
+                                                       int64_t now,
+                                                       int64_t valid_for,
+                                                       struct chatvault_bytes **out);
+
+/**
  * A customer asks for erasure: `identity_check` (required) is called with
  * the customer id during this call; 0 refuses (CHATVAULT_RESULT_REFUSED,
  * audited). Otherwise the customer's conversations are restricted at once
@@ -2677,6 +2771,80 @@ chatvault_result chatvault_archive_request_erasure(const struct chatvault_archiv
                                                    void *user_data,
                                                    int64_t now,
                                                    struct chatvault_bytes **out);
+
+/**
+ * Write an approval request for exporting the master key as `threshold`
+ * of `count` shares (`chatvault_archive_export_master_key_shares`); see
+ * `chatvault_archive_request_release_hold`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_request_master_key_shares(const struct chatvault_archive *archive,
+                                                             uint8_t threshold,
+                                                             uint8_t count,
+                                                             const uint8_t *requested_by,
+                                                             size_t requested_by_len,
+                                                             int64_t now,
+                                                             int64_t valid_for,
+                                                             struct chatvault_bytes **out);
+
+/**
+ * Write an approval request for releasing the hold of `conversation`,
+ * open for `valid_for` seconds from `now` (at most 30 days), on behalf of
+ * `requested_by`: `*out` receives the text every approver signs
+ * (`chatvault_archive_approve`), freed with `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_request_release_hold(const struct chatvault_archive *archive,
+                                                        const uint8_t *conversation,
+                                                        size_t conversation_len,
+                                                        const uint8_t *requested_by,
+                                                        size_t requested_by_len,
+                                                        int64_t now,
+                                                        int64_t valid_for,
+                                                        struct chatvault_bytes **out);
+
+/**
+ * Write an approval request for issuing a supervisor grant with exactly
+ * these parameters (as `chatvault_archive_issue_supervisor_grant`); see
+ * `chatvault_archive_request_release_hold`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_request_supervisor_grant(const struct chatvault_archive *archive,
+                                                            const uint8_t *grantee_public,
+                                                            size_t grantee_public_len,
+                                                            const uint8_t *label,
+                                                            size_t label_len,
+                                                            const uint8_t *departments,
+                                                            size_t departments_len,
+                                                            int64_t window_from,
+                                                            int64_t window_to,
+                                                            int64_t not_before,
+                                                            int64_t expires_at,
+                                                            const uint8_t *requested_by,
+                                                            size_t requested_by_len,
+                                                            int64_t now,
+                                                            int64_t valid_for,
+                                                            struct chatvault_bytes **out);
+
+/**
+ * Write an approval request for replacing the two-person rule with
+ * `threshold` of the `approvers_len` approvers; see
+ * `chatvault_archive_request_release_hold`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_request_two_person_rule(const struct chatvault_archive *archive,
+                                                           size_t threshold,
+                                                           const struct chatvault_audit_note_verifier *const *approvers,
+                                                           size_t approvers_len,
+                                                           const uint8_t *requested_by,
+                                                           size_t requested_by_len,
+                                                           int64_t now,
+                                                           int64_t valid_for,
+                                                           struct chatvault_bytes **out);
 
 /**
  * What falls due in `from <= t < to`, soonest first, as JSON freed with
@@ -2772,6 +2940,26 @@ chatvault_result chatvault_archive_set_retention_policy(const struct chatvault_a
  */
 chatvault_result chatvault_archive_set_scanner(const struct chatvault_archive *archive,
                                                const struct chatvault_scanner *scanner);
+
+/**
+ * Set the two-person rule: `threshold` (2 or more) of the
+ * `approvers_len` approvers (C2SP verifier keys) must approve issuing a
+ * grant, releasing a hold, exporting the master key and changing the
+ * rule. The first rule is set by `actor` alone; replacing one needs
+ * approvals of a request from `chatvault_archive_request_two_person_rule`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_set_two_person_rule(const struct chatvault_archive *archive,
+                                                       size_t threshold,
+                                                       const struct chatvault_audit_note_verifier *const *approvers,
+                                                       size_t approvers_len,
+                                                       const uint8_t *actor,
+                                                       size_t actor_len,
+                                                       const uint8_t *const *approvals,
+                                                       const size_t *approval_lens,
+                                                       size_t approvals_len,
+                                                       int64_t now);
 
 /**
  * Start a conversation. Refused (CHATVAULT_RESULT_REFUSED) when the
@@ -3786,6 +3974,31 @@ chatvault_result chatvault_grantee_secret_public(const struct chatvault_grantee_
                                                  size_t out_len);
 
 /**
+ * Free (and zeroize) shares. NULL is fine; must not be called twice.
+ *
+ * Thread safety: once no other call on them is running.
+ */
+void chatvault_key_shares_free(struct chatvault_key_shares *shares);
+
+/**
+ * The bytes of share `index` (docs/FORMAT.md section 15) into `*out`,
+ * secret, zeroized by `chatvault_bytes_free`. Hand each share to its own
+ * holder.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_key_shares_get(const struct chatvault_key_shares *shares,
+                                          size_t index,
+                                          struct chatvault_bytes **out);
+
+/**
+ * Number of shares (0 for NULL).
+ *
+ * Thread safety: may be called concurrently.
+ */
+size_t chatvault_key_shares_len(const struct chatvault_key_shares *shares);
+
+/**
  * Release the caller's reference to a key store (keyrings that use it keep
  * theirs).
  *
@@ -4228,6 +4441,21 @@ chatvault_result chatvault_masker_new(const struct chatvault_keyring *keyring,
                                       const struct chatvault_masker **out);
 
 /**
+ * Recover the master key of `tenant` from at least its threshold of
+ * shares. Malformed share bytes: CHATVAULT_RESULT_MALFORMED; too few,
+ * repeated or mixed shares: INVALID_ARGUMENT; shares that do not give back
+ * their key (tampered): DECRYPT. `*out` receives a key the caller owns.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_master_key_combine(const uint8_t *tenant,
+                                              size_t tenant_len,
+                                              const uint8_t *const *shares,
+                                              const size_t *share_lens,
+                                              size_t shares_len,
+                                              struct chatvault_master_key **out);
+
+/**
  * Export the master key wrapped under a caller-supplied key-encryption key
  * (exactly CHATVAULT_KEK_LEN bytes, from an HSM, a KMS or a secret
  * manager). The tenant id (UTF-8) is bound in.
@@ -4338,6 +4566,19 @@ chatvault_result chatvault_master_key_import_with_passphrase(const uint8_t *tena
                                                              const uint8_t *passphrase,
                                                              size_t passphrase_len,
                                                              struct chatvault_master_key **out);
+
+/**
+ * Split `master_key` of `tenant` into `count` shares of which any
+ * `threshold` (2 to `count`) recover it. `*out` receives the shares.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_master_key_split(const struct chatvault_master_key *master_key,
+                                            const uint8_t *tenant,
+                                            size_t tenant_len,
+                                            uint8_t threshold,
+                                            uint8_t count,
+                                            struct chatvault_key_shares **out);
 
 /**
  * Entry `index` of a restore map: its `chatvault_entity` number and its

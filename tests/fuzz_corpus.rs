@@ -42,7 +42,7 @@ use checks::{
 type Check = fn(&[u8]) -> bool;
 
 /// Every fuzz target and its check.
-const TARGETS: [(&str, Check); 17] = [
+const TARGETS: [(&str, Check); 18] = [
     ("envelope", checks::envelope),
     ("wrapped_secret", checks::wrapped_secret),
     ("grant", checks::grant),
@@ -60,6 +60,7 @@ const TARGETS: [(&str, Check); 17] = [
     ("audit_checkpoint", checks::audit_checkpoint),
     ("audit_export", checks::audit_export),
     ("archive_records", checks::archive_records),
+    ("key_share", checks::key_share),
 ];
 
 /// Corpus inputs that make chatvault panic today: each is a bug in `src/`,
@@ -224,6 +225,11 @@ fn corpus_audit_export() {
 #[test]
 fn corpus_archive_records() {
     replay("archive_records");
+}
+
+#[test]
+fn corpus_key_share() {
+    replay("key_share");
 }
 
 // ---------------------------------------------------------------------------
@@ -1321,7 +1327,32 @@ fn seeds() -> Vec<Seed> {
     audit_checkpoint_seeds(&mut s);
     audit_export_seeds(&mut s);
     archive_seeds(&mut s);
+    key_share_seeds(&mut s);
     s.0
+}
+
+fn key_share_seeds(s: &mut Seeds) {
+    let key = checks::master_key();
+    let shares = key.split(TENANT, 2, 3).unwrap();
+    let good = shares[1].to_bytes().to_vec();
+    s.add("key_share", "valid-2-of-3", good.clone());
+    let at = good.len() - 32 - 32 - 3; // threshold, count, index
+    let mut variant = |name: &str, f: &dyn Fn(&mut Vec<u8>)| {
+        let mut b = good.clone();
+        f(&mut b);
+        s.add("key_share", name, b);
+    };
+    variant("bad-magic", &|b| b[0] ^= 1);
+    variant("bad-version-2", &|b| b[4] = 2);
+    variant("bad-threshold-1", &|b| b[at] = 1);
+    variant("bad-threshold-over-count", &|b| b[at] = 4);
+    variant("bad-index-0", &|b| b[at + 2] = 0);
+    variant("bad-index-over-count", &|b| b[at + 2] = 4);
+    variant("bad-truncated", &|b| {
+        b.pop();
+    });
+    variant("bad-trailing", &|b| b.push(0));
+    variant("bad-tenant-not-utf8", &|b| b[7] = 0xff);
 }
 
 /// CRC-32C (Castagnoli), bit by bit, for hand-made frames.

@@ -182,8 +182,8 @@ int main(int argc, char **argv) {
     TRY("supervisor grant",
         chatvault_archive_issue_supervisor_grant(archive, pub, sizeof pub, STR("王主管"),
                                                  STR("sales"), JAN5 - 4 * DAY, JAN5 + 27 * DAY,
-                                                 JAN5, JAN5 + 30 * DAY, STR("owner"), JAN5,
-                                                 &blob));
+                                                 JAN5, JAN5 + 30 * DAY, STR("owner"), NULL, NULL,
+                                                 0, JAN5, &blob));
     TRY("open grant", chatvault_supervisor_grant_open(blob->data, blob->len, sup_secret, tenant,
                                                       &sup));
     chatvault_bytes_free(blob);
@@ -193,8 +193,8 @@ int main(int argc, char **argv) {
     const uint8_t phones[] = {CHATVAULT_ID_CLASS_PHONE};
     TRY("agent grant", chatvault_archive_issue_agent_grant(archive, pub, sizeof pub,
                                                            STR("agent-7"), phones, 1, JAN5,
-                                                           JAN5 + DAY, STR("owner"), JAN5,
-                                                           &blob));
+                                                           JAN5 + DAY, STR("owner"), NULL, NULL,
+                                                           0, JAN5, &blob));
     TRY("open grant", chatvault_agent_grant_open(blob->data, blob->len, agent_secret, tenant,
                                                  &agent));
 

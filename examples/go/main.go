@@ -230,7 +230,7 @@ func run(dir string) error {
 	C.chatvault_grantee_secret_public(supSecret, pub, C.CHATVAULT_GRANTEE_PUBLIC_LEN)
 	if err := check("supervisor grant", C.chatvault_archive_issue_supervisor_grant(archive, pub,
 		C.CHATVAULT_GRANTEE_PUBLIC_LEN, labelP, labelN, deptP, deptN, jan5-4*day, jan5+27*day,
-		jan5, jan5+30*day, ownerP, ownerN, jan5, &blob)); err != nil {
+		jan5, jan5+30*day, ownerP, ownerN, nil, nil, 0, jan5, &blob)); err != nil {
 		return err
 	}
 	err := check("open grant", C.chatvault_supervisor_grant_open(blob.data, blob.len, supSecret, tenant, &sup))
@@ -253,7 +253,7 @@ func run(dir string) error {
 	*phones = C.CHATVAULT_ID_CLASS_PHONE
 	if err := check("agent grant", C.chatvault_archive_issue_agent_grant(archive, pub,
 		C.CHATVAULT_GRANTEE_PUBLIC_LEN, agentP, agentN, phones, 1, jan5, jan5+day, ownerP, ownerN,
-		jan5, &blob)); err != nil {
+		nil, nil, 0, jan5, &blob)); err != nil {
 		return err
 	}
 	err = check("open grant", C.chatvault_agent_grant_open(blob.data, blob.len, agentSecret, tenant, &agent))

@@ -2065,3 +2065,33 @@ pub fn archive_records(data: &[u8]) -> bool {
         }
     }
 }
+
+/// A master key share (docs/FORMAT.md section 15). Parsing never panics
+/// and refuses only as malformed or of an unsupported version; an accepted
+/// share re-encodes to exactly its bytes, and combining it with itself
+/// (too few, or repeated) is refused, never a key.
+pub fn key_share(data: &[u8]) -> bool {
+    use chatvault::keys::KeyShare;
+    match KeyShare::from_bytes(data) {
+        Ok(share) => {
+            assert_eq!(&share.to_bytes()[..], data);
+            assert!(share.index() >= 1 && share.index() <= share.count());
+            assert!(share.threshold() >= 2 && share.threshold() <= share.count());
+            let tenant = share.tenant().to_owned();
+            let err = MasterKey::combine(&tenant, &[share.clone(), share])
+                .expect_err("a share repeated is not a key");
+            assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+            true
+        }
+        Err(e) => {
+            assert!(
+                matches!(
+                    e.kind(),
+                    ErrorKind::Malformed | ErrorKind::UnsupportedVersion
+                ),
+                "{e}"
+            );
+            false
+        }
+    }
+}

@@ -23,14 +23,19 @@ use std::time::Duration;
 use serde_json::{json, Value as Json};
 
 use crate::archive::{
-    Archive, Behaviour, ConsentEvent, ConsentRule, Conversation, ErasureState, ErasureStatus,
-    Filter, Message, Options, Protect, Report, Stats, SweepReport, Unlock, View,
+    approve, Archive, Behaviour, ConsentEvent, ConsentRule, Conversation, ErasureState,
+    ErasureStatus, Filter, Message, Operation, Options, Protect, Report, Stats, SweepReport,
+    TwoPersonRule, Unlock, View,
 };
 use crate::audit::CommitPolicy;
+use crate::audit::NoteVerifier;
 use crate::keys::{AgentScope, Argon2Params, GranteePublic, IdClass, SupervisorScope, Validity};
+use crate::keys::{KeyShare, MasterKey};
 use crate::seal::Suite;
 
-use super::audit::{dir_from, role_from};
+use super::audit::{
+    chatvault_audit_note_signer, chatvault_audit_note_verifier, dir_from, role_from,
+};
 use super::bytes::{chatvault_bytes, put_bytes, put_secret};
 use super::error::{chatvault_result, FfiError};
 use super::grant::{
@@ -1458,6 +1463,432 @@ pub extern "C" fn chatvault_archive_issue_agent_grant(
         let blob = a.issue_agent_grant(
             &GranteePublic::from_bytes(grantee), label, &scope, validity, actor, &approvals, now)?;
         put_bytes(out, blob);
+        Ok(())
+    }
+}
+
+// ------------------------------------------------------- two-person control
+
+/// The shares of a master key (`chatvault_master_key_split`,
+/// `chatvault_archive_export_master_key_shares`); freed (zeroized) with
+/// `chatvault_key_shares_free`.
+///
+/// Thread safety: immutable; may be read from several threads at once.
+#[allow(non_camel_case_types)]
+pub struct chatvault_key_shares {
+    _private: [u8; 0],
+}
+
+impl Castable for chatvault_key_shares {
+    type Ownership = OwnershipBox;
+    type RustType = Vec<KeyShare>;
+}
+
+/// Number of shares (0 for NULL).
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_key_shares_len(shares: *const chatvault_key_shares) -> usize {
+    ffi_panic_boundary_or! { 0;
+        try_ref(shares, "shares").map_or(0, Vec::len)
+    }
+}
+
+/// The bytes of share `index` (docs/FORMAT.md section 15) into `*out`,
+/// secret, zeroized by `chatvault_bytes_free`. Hand each share to its own
+/// holder.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_key_shares_get(
+    shares: *const chatvault_key_shares,
+    index: usize,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let s = try_ref(shares, "shares")?;
+        let out = out_ptr(out, "out")?;
+        let share = s.get(index).ok_or_else(|| {
+            FfiError::invalid(format!("index {index} past the {} shares", s.len()))
+        })?;
+        put_secret(out, share.to_bytes());
+        Ok(())
+    }
+}
+
+/// Free (and zeroize) shares. NULL is fine; must not be called twice.
+///
+/// Thread safety: once no other call on them is running.
+#[no_mangle]
+pub extern "C" fn chatvault_key_shares_free(shares: *mut chatvault_key_shares) {
+    ffi_panic_boundary_void! {
+        free_box(shares);
+    }
+}
+
+/// Split `master_key` of `tenant` into `count` shares of which any
+/// `threshold` (2 to `count`) recover it. `*out` receives the shares.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_master_key_split(
+    master_key: *const chatvault_master_key,
+    tenant: *const u8,
+    tenant_len: usize,
+    threshold: u8,
+    count: u8,
+    out: *mut *mut chatvault_key_shares,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let mk = try_ref(master_key, "master_key")?;
+        let tenant = input_str(tenant, tenant_len, "tenant")?;
+        let out = out_ptr(out, "out")?;
+        out.write(box_into_ptr(mk.split(tenant, threshold, count)?));
+        Ok(())
+    }
+}
+
+/// Shares as C passes them: `n` pointers to share bytes with their
+/// lengths.
+fn shares_from(
+    shares: *const *const u8,
+    share_lens: *const usize,
+    n: usize,
+) -> Result<Vec<KeyShare>, FfiError> {
+    if n == 0 {
+        return Err(FfiError::invalid("no key shares"));
+    }
+    if shares.is_null() {
+        return Err(FfiError::null("shares"));
+    }
+    if share_lens.is_null() {
+        return Err(FfiError::null("share_lens"));
+    }
+    if n > 255 {
+        return Err(FfiError::invalid("at most 255 key shares"));
+    }
+    // SAFETY: both non-NULL and the caller promises `n` readable, aligned
+    // elements in each array, unchanged during the call; the slices do not
+    // outlive it.
+    let (ptrs, lens) = unsafe {
+        (
+            std::slice::from_raw_parts(shares, n),
+            std::slice::from_raw_parts(share_lens, n),
+        )
+    };
+    ptrs.iter()
+        .zip(lens)
+        .map(|(p, l)| Ok(KeyShare::from_bytes(input_bytes(*p, *l, "shares[i]")?)?))
+        .collect()
+}
+
+/// Recover the master key of `tenant` from at least its threshold of
+/// shares. Malformed share bytes: CHATVAULT_RESULT_MALFORMED; too few,
+/// repeated or mixed shares: INVALID_ARGUMENT; shares that do not give back
+/// their key (tampered): DECRYPT. `*out` receives a key the caller owns.
+///
+/// Thread safety: may be called from any thread.
+#[no_mangle]
+pub extern "C" fn chatvault_master_key_combine(
+    tenant: *const u8,
+    tenant_len: usize,
+    shares: *const *const u8,
+    share_lens: *const usize,
+    shares_len: usize,
+    out: *mut *mut chatvault_master_key,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let tenant = input_str(tenant, tenant_len, "tenant")?;
+        let shares = shares_from(shares, share_lens, shares_len)?;
+        let out = out_ptr(out, "out")?;
+        out.write(box_into_ptr(MasterKey::combine(tenant, &shares)?));
+        Ok(())
+    }
+}
+
+/// Like `chatvault_archive_open_with_kek`, with at least the threshold of
+/// the master key's shares (from `chatvault_archive_export_master_key_shares`).
+/// Shares of another key: CHATVAULT_RESULT_DECRYPT.
+///
+/// Thread safety: may be called from any thread.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_open_with_shares(
+    dir: *const u8,
+    dir_len: usize,
+    shares: *const *const u8,
+    share_lens: *const usize,
+    shares_len: usize,
+    out: *mut *const chatvault_archive,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let shares = shares_from(shares, share_lens, shares_len)?;
+        opened(dir, dir_len, Unlock::Shares(&shares), out)
+    }
+}
+
+/// Set the two-person rule: `threshold` (2 or more) of the
+/// `approvers_len` approvers (C2SP verifier keys) must approve issuing a
+/// grant, releasing a hold, exporting the master key and changing the
+/// rule. The first rule is set by `actor` alone; replacing one needs
+/// approvals of a request from `chatvault_archive_request_two_person_rule`.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_set_two_person_rule(
+    archive: *const chatvault_archive,
+    threshold: usize,
+    approvers: *const *const chatvault_audit_note_verifier,
+    approvers_len: usize,
+    actor: *const u8,
+    actor_len: usize,
+    approvals: *const *const u8,
+    approval_lens: *const usize,
+    approvals_len: usize,
+    now: i64,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let a = try_ref(archive, "archive")?;
+        let rule = rule_from(threshold, approvers, approvers_len)?;
+        let actor = input_str(actor, actor_len, "actor")?;
+        let approvals = approvals_from(approvals, approval_lens, approvals_len)?;
+        a.set_two_person_rule(&rule, actor, &approvals, now)?;
+        Ok(())
+    }
+}
+
+fn rule_from(
+    threshold: usize,
+    approvers: *const *const chatvault_audit_note_verifier,
+    n: usize,
+) -> Result<TwoPersonRule, FfiError> {
+    if approvers.is_null() {
+        return Err(FfiError::null("approvers"));
+    }
+    if n > 256 {
+        return Err(FfiError::invalid("at most 256 approvers"));
+    }
+    // SAFETY: non-NULL and the caller promises `n` readable, aligned
+    // pointers, unchanged during the call; the slice does not outlive it.
+    let ptrs = unsafe { std::slice::from_raw_parts(approvers, n) };
+    let verifiers = ptrs
+        .iter()
+        .map(|p| try_ref(*p, "approvers[i]").cloned())
+        .collect::<Result<Vec<NoteVerifier>, _>>()?;
+    Ok(TwoPersonRule::new(threshold, verifiers)?)
+}
+
+fn request_out(
+    a: &Archive,
+    op: &Operation<'_>,
+    requested_by: *const u8,
+    requested_by_len: usize,
+    now: i64,
+    valid_for: i64,
+    out: *mut *mut chatvault_bytes,
+) -> Result<(), FfiError> {
+    let by = input_str(requested_by, requested_by_len, "requested_by")?;
+    let out = out_ptr(out, "out")?;
+    put_bytes(
+        out,
+        a.request_approval(op, by, now, valid_for)?.into_bytes(),
+    );
+    Ok(())
+}
+
+/// Write an approval request for releasing the hold of `conversation`,
+/// open for `valid_for` seconds from `now` (at most 30 days), on behalf of
+/// `requested_by`: `*out` receives the text every approver signs
+/// (`chatvault_archive_approve`), freed with `chatvault_bytes_free`.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_request_release_hold(
+    archive: *const chatvault_archive,
+    conversation: *const u8,
+    conversation_len: usize,
+    requested_by: *const u8,
+    requested_by_len: usize,
+    now: i64,
+    valid_for: i64,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let a = try_ref(archive, "archive")?;
+        let conversation = input_str(conversation, conversation_len, "conversation")?;
+        request_out(a, &Operation::ReleaseHold { conversation }, requested_by, requested_by_len,
+            now, valid_for, out)
+    }
+}
+
+/// Write an approval request for issuing a supervisor grant with exactly
+/// these parameters (as `chatvault_archive_issue_supervisor_grant`); see
+/// `chatvault_archive_request_release_hold`.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_request_supervisor_grant(
+    archive: *const chatvault_archive,
+    grantee_public: *const u8,
+    grantee_public_len: usize,
+    label: *const u8,
+    label_len: usize,
+    departments: *const u8,
+    departments_len: usize,
+    window_from: i64,
+    window_to: i64,
+    not_before: i64,
+    expires_at: i64,
+    requested_by: *const u8,
+    requested_by_len: usize,
+    now: i64,
+    valid_for: i64,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let a = try_ref(archive, "archive")?;
+        let grantee = GranteePublic::from_bytes(input_array::<CHATVAULT_GRANTEE_PUBLIC_LEN>(
+            grantee_public, grantee_public_len, "grantee_public")?);
+        let label = input_str(label, label_len, "label")?;
+        let departments = departments_from(input_str(departments, departments_len, "departments")?)?;
+        let scope = SupervisorScope::new(&departments, window_from, window_to)?;
+        let validity = Validity::new(not_before, expires_at)?;
+        let op = Operation::IssueSupervisorGrant { grantee: &grantee, label, scope: &scope, validity };
+        request_out(a, &op, requested_by, requested_by_len, now, valid_for, out)
+    }
+}
+
+/// Write an approval request for issuing an agent grant with exactly these
+/// parameters (as `chatvault_archive_issue_agent_grant`); see
+/// `chatvault_archive_request_release_hold`.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_request_agent_grant(
+    archive: *const chatvault_archive,
+    grantee_public: *const u8,
+    grantee_public_len: usize,
+    label: *const u8,
+    label_len: usize,
+    classes: *const u8,
+    classes_len: usize,
+    not_before: i64,
+    expires_at: i64,
+    requested_by: *const u8,
+    requested_by_len: usize,
+    now: i64,
+    valid_for: i64,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let a = try_ref(archive, "archive")?;
+        let grantee = GranteePublic::from_bytes(input_array::<CHATVAULT_GRANTEE_PUBLIC_LEN>(
+            grantee_public, grantee_public_len, "grantee_public")?);
+        let label = input_str(label, label_len, "label")?;
+        let classes = input_bytes(classes, classes_len, "classes")?
+            .iter()
+            .map(|c| class_from(*c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let scope = AgentScope::new(&classes)?;
+        let validity = Validity::new(not_before, expires_at)?;
+        let op = Operation::IssueAgentGrant { grantee: &grantee, label, scope: &scope, validity };
+        request_out(a, &op, requested_by, requested_by_len, now, valid_for, out)
+    }
+}
+
+/// Write an approval request for exporting the master key as `threshold`
+/// of `count` shares (`chatvault_archive_export_master_key_shares`); see
+/// `chatvault_archive_request_release_hold`.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_request_master_key_shares(
+    archive: *const chatvault_archive,
+    threshold: u8,
+    count: u8,
+    requested_by: *const u8,
+    requested_by_len: usize,
+    now: i64,
+    valid_for: i64,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let a = try_ref(archive, "archive")?;
+        let form = format!("shares {threshold} of {count}");
+        request_out(a, &Operation::ExportMasterKey { form: &form }, requested_by,
+            requested_by_len, now, valid_for, out)
+    }
+}
+
+/// Write an approval request for replacing the two-person rule with
+/// `threshold` of the `approvers_len` approvers; see
+/// `chatvault_archive_request_release_hold`.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_request_two_person_rule(
+    archive: *const chatvault_archive,
+    threshold: usize,
+    approvers: *const *const chatvault_audit_note_verifier,
+    approvers_len: usize,
+    requested_by: *const u8,
+    requested_by_len: usize,
+    now: i64,
+    valid_for: i64,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let a = try_ref(archive, "archive")?;
+        let rule = rule_from(threshold, approvers, approvers_len)?;
+        request_out(a, &Operation::SetTwoPersonRule { rule: &rule }, requested_by,
+            requested_by_len, now, valid_for, out)
+    }
+}
+
+/// An approver approves a request: `*out` receives the request signed
+/// with the approver's key (a C2SP signed note), freed with
+/// `chatvault_bytes_free`. Pass the approvals to the operation.
+///
+/// Thread safety: may be called from any thread.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_approve(
+    request: *const u8,
+    request_len: usize,
+    approver: *const chatvault_audit_note_signer,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let request = input_str(request, request_len, "request")?;
+        let signer = try_ref(approver, "approver")?;
+        let out = out_ptr(out, "out")?;
+        put_bytes(out, approve(request, signer)?.into_bytes());
+        Ok(())
+    }
+}
+
+/// Export the master key as `threshold` of `count` shares, under
+/// two-person control (`approvals` as for `chatvault_archive_hold`),
+/// audited. `*out` receives the shares.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_export_master_key_shares(
+    archive: *const chatvault_archive,
+    threshold: u8,
+    count: u8,
+    actor: *const u8,
+    actor_len: usize,
+    approvals: *const *const u8,
+    approval_lens: *const usize,
+    approvals_len: usize,
+    now: i64,
+    out: *mut *mut chatvault_key_shares,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let a = try_ref(archive, "archive")?;
+        let actor = input_str(actor, actor_len, "actor")?;
+        let approvals = approvals_from(approvals, approval_lens, approvals_len)?;
+        let out = out_ptr(out, "out")?;
+        out.write(box_into_ptr(a.export_master_key_shares(threshold, count, actor, &approvals, now)?));
         Ok(())
     }
 }

@@ -284,19 +284,21 @@ static void test_workflow(void) {
     chatvault_bytes *blob = NULL;
     OK(chatvault_archive_issue_supervisor_grant(a, pub, sizeof pub, STR("sup"), STR("sales\n"),
                                                 JAN1, JAN1 + 31 * DAY, JAN1, JAN1 + 400 * DAY,
-                                                STR("owner"), JAN1, &blob));
+                                                STR("owner"), NULL, NULL, 0, JAN1, &blob));
     const chatvault_supervisor_grant *sup = NULL;
     OK(chatvault_supervisor_grant_open(blob->data, blob->len, sup_secret, tp, &sup));
     chatvault_bytes_free(blob);
     OK(chatvault_grantee_secret_public(agent_secret, pub, sizeof pub));
     const uint8_t phone_only[] = {CHATVAULT_ID_CLASS_PHONE};
     OK(chatvault_archive_issue_agent_grant(a, pub, sizeof pub, STR("agent-1"), phone_only, 1,
-                                           JAN1, JAN1 + 400 * DAY, STR("owner"), JAN1, &blob));
+                                           JAN1, JAN1 + 400 * DAY, STR("owner"), NULL, NULL, 0,
+                                           JAN1, &blob));
     const chatvault_agent_grant *agent = NULL;
     OK(chatvault_agent_grant_open(blob->data, blob->len, agent_secret, tp, &agent));
     chatvault_bytes_free(blob);
     EXPECT_RC(chatvault_archive_issue_agent_grant(a, pub, sizeof pub, STR("x"), phone_only, 0,
-                                                  JAN1, JAN1 + DAY, STR("owner"), JAN1, &blob),
+                                                  JAN1, JAN1 + DAY, STR("owner"), NULL, NULL, 0,
+                                                  JAN1, &blob),
               CHATVAULT_RESULT_INVALID_ARGUMENT);
 
     /* View. */
@@ -376,9 +378,11 @@ static void test_workflow(void) {
     CHECK(reps.behaviours == 2);
 
     /* Holds and close. */
-    OK(chatvault_archive_hold(a, STR("c1"), 1, STR("legal"), STR("case 1"), JAN1 + 3));
-    OK(chatvault_archive_hold(a, STR("c1"), 0, STR("legal"), NULL, 0, JAN1 + 4));
-    EXPECT_RC(chatvault_archive_hold(a, STR("c1"), 0, STR("legal"), NULL, 0, JAN1 + 5),
+    OK(chatvault_archive_hold(a, STR("c1"), 1, STR("legal"), STR("case 1"), NULL, NULL, 0,
+                              JAN1 + 3));
+    OK(chatvault_archive_hold(a, STR("c1"), 0, STR("legal"), NULL, 0, NULL, NULL, 0, JAN1 + 4));
+    EXPECT_RC(chatvault_archive_hold(a, STR("c1"), 0, STR("legal"), NULL, 0, NULL, NULL, 0,
+                                     JAN1 + 5),
               CHATVAULT_RESULT_INVALID_ARGUMENT);
     OK(chatvault_archive_close(a, STR("c1"), JAN1 + 60));
 
@@ -483,7 +487,134 @@ static void test_passphrase(void) {
     chatvault_archive_free(a);
 }
 
+static chatvault_audit_note_verifier *verifier_of(const chatvault_audit_note_signer *s) {
+    chatvault_bytes *vkey = NULL;
+    chatvault_audit_note_verifier *v = NULL;
+    OK(chatvault_audit_note_signer_verifier_key(s, &vkey));
+    OK(chatvault_audit_note_verifier_from_encoded(vkey->data, vkey->len, &v));
+    chatvault_bytes_free(vkey);
+    return v;
+}
+
+static void test_shares_and_two_person(void) {
+    /* Shares of a master key on their own. */
+    chatvault_master_key *mk = NULL, *back = NULL;
+    OK(chatvault_master_key_generate(&mk));
+    chatvault_key_shares *shares = NULL;
+    OK(chatvault_master_key_split(mk, STR("acme"), 2, 3, &shares));
+    CHECK(chatvault_key_shares_len(shares) == 3);
+    chatvault_bytes *s[3] = {NULL, NULL, NULL};
+    for (size_t i = 0; i < 3; i++) {
+        OK(chatvault_key_shares_get(shares, i, &s[i]));
+    }
+    EXPECT_RC(chatvault_key_shares_get(shares, 3, &s[0]), CHATVAULT_RESULT_INVALID_ARGUMENT);
+    const uint8_t *ptrs[2] = {s[2]->data, s[0]->data};
+    size_t lens[2] = {s[2]->len, s[0]->len};
+    OK(chatvault_master_key_combine(STR("acme"), ptrs, lens, 2, &back));
+    char fa[64], fb[64];
+    size_t w = 0;
+    OK(chatvault_master_key_fingerprint(mk, fa, sizeof fa, &w));
+    OK(chatvault_master_key_fingerprint(back, fb, sizeof fb, &w));
+    CHECK(strcmp(fa, fb) == 0);
+    chatvault_master_key_free(back);
+    back = NULL;
+    EXPECT_RC(chatvault_master_key_combine(STR("acme"), ptrs, lens, 1, &back),
+              CHATVAULT_RESULT_INVALID_ARGUMENT);
+    size_t short_lens[2] = {10, s[0]->len};
+    EXPECT_RC(chatvault_master_key_combine(STR("acme"), ptrs, short_lens, 2, &back),
+              CHATVAULT_RESULT_MALFORMED);
+    EXPECT_RC(chatvault_master_key_combine(STR("acme"), NULL, lens, 2, &back),
+              CHATVAULT_RESULT_NULL_POINTER);
+    CHECK(back == NULL);
+    EXPECT_RC(chatvault_master_key_split(mk, STR("acme"), 1, 3, &shares),
+              CHATVAULT_RESULT_INVALID_ARGUMENT);
+    for (size_t i = 0; i < 3; i++) {
+        chatvault_bytes_free(s[i]);
+    }
+    chatvault_key_shares_free(shares);
+
+    /* An archive under a 2-of-3 rule. */
+    char tdir[600];
+    int n = snprintf(tdir, sizeof tdir, "%s/tp", tmp);
+    CHECK(n > 0 && (size_t)n < sizeof tdir);
+    const chatvault_archive *a = NULL;
+    OK(chatvault_archive_create_with_kek(STR(tdir), STR("acme"), mk, KEK, sizeof KEK, NULL, &a));
+    chatvault_master_key_free(mk);
+    chatvault_audit_note_signer *signer[3] = {NULL, NULL, NULL};
+    const char *names[3] = {"alice", "bob", "carol"};
+    const chatvault_audit_note_verifier *vs[3];
+    for (int i = 0; i < 3; i++) {
+        OK(chatvault_audit_note_signer_generate(STR(names[i]), &signer[i]));
+        vs[i] = verifier_of(signer[i]);
+    }
+    EXPECT_RC(chatvault_archive_set_two_person_rule(a, 1, vs, 3, STR("owner"), NULL, NULL, 0, JAN1),
+              CHATVAULT_RESULT_INVALID_ARGUMENT);
+    OK(chatvault_archive_set_two_person_rule(a, 2, vs, 3, STR("owner"), NULL, NULL, 0, JAN1));
+    chatvault_archive_conversation c = conversation("c1", "sales", "cust-1", JAN1);
+    OK(chatvault_archive_start_conversation(a, &c));
+    OK(chatvault_archive_hold(a, STR("c1"), 1, STR("legal"), STR("case"), NULL, NULL, 0, JAN1));
+    EXPECT_RC(chatvault_archive_hold(a, STR("c1"), 0, STR("legal"), NULL, 0, NULL, NULL, 0,
+                                     JAN1 + 1),
+              CHATVAULT_RESULT_REFUSED);
+    chatvault_bytes *request = NULL, *ap[2] = {NULL, NULL};
+    OK(chatvault_archive_request_release_hold(a, STR("c1"), STR("legal"), JAN1, 600, &request));
+    CHECK(bytes_has(request, "operation: release_hold\nconversation: c1\n"));
+    OK(chatvault_archive_approve(request->data, request->len, signer[0], &ap[0]));
+    OK(chatvault_archive_approve(request->data, request->len, signer[2], &ap[1]));
+    const uint8_t *aptr[2] = {ap[0]->data, ap[1]->data};
+    size_t alen[2] = {ap[0]->len, ap[1]->len};
+    EXPECT_RC(chatvault_archive_hold(a, STR("c1"), 0, STR("legal"), NULL, 0, aptr, alen, 1,
+                                     JAN1 + 2),
+              CHATVAULT_RESULT_REFUSED);
+    CHECK(last_error_has("1 given (alice)"));
+    EXPECT_RC(chatvault_archive_hold(a, STR("c1"), 0, STR("legal"), NULL, 0, NULL, alen, 2,
+                                     JAN1 + 2),
+              CHATVAULT_RESULT_NULL_POINTER);
+    OK(chatvault_archive_hold(a, STR("c1"), 0, STR("legal"), NULL, 0, aptr, alen, 2, JAN1 + 2));
+    chatvault_bytes_free(request);
+    chatvault_bytes_free(ap[0]);
+    chatvault_bytes_free(ap[1]);
+
+    /* The master key as shares, with approvals; then opened with two. */
+    OK(chatvault_archive_request_master_key_shares(a, 2, 3, STR("owner"), JAN1, 600, &request));
+    OK(chatvault_archive_approve(request->data, request->len, signer[1], &ap[0]));
+    OK(chatvault_archive_approve(request->data, request->len, signer[2], &ap[1]));
+    aptr[0] = ap[0]->data;
+    aptr[1] = ap[1]->data;
+    alen[0] = ap[0]->len;
+    alen[1] = ap[1]->len;
+    shares = NULL;
+    EXPECT_RC(chatvault_archive_export_master_key_shares(a, 2, 3, STR("owner"), NULL, NULL, 0,
+                                                         JAN1 + 3, &shares),
+              CHATVAULT_RESULT_REFUSED);
+    OK(chatvault_archive_export_master_key_shares(a, 2, 3, STR("owner"), aptr, alen, 2, JAN1 + 3,
+                                                  &shares));
+    chatvault_bytes_free(request);
+    chatvault_bytes_free(ap[0]);
+    chatvault_bytes_free(ap[1]);
+    chatvault_archive_free(a);
+    for (size_t i = 0; i < 2; i++) {
+        OK(chatvault_key_shares_get(shares, i, &s[i]));
+    }
+    const uint8_t *sp[2] = {s[0]->data, s[1]->data};
+    size_t sl[2] = {s[0]->len, s[1]->len};
+    a = NULL;
+    EXPECT_RC(chatvault_archive_open_with_shares(STR(tdir), sp, sl, 1, &a),
+              CHATVAULT_RESULT_INVALID_ARGUMENT);
+    OK(chatvault_archive_open_with_shares(STR(tdir), sp, sl, 2, &a));
+    chatvault_archive_free(a);
+    chatvault_bytes_free(s[0]);
+    chatvault_bytes_free(s[1]);
+    chatvault_key_shares_free(shares);
+    for (int i = 0; i < 3; i++) {
+        chatvault_audit_note_signer_free(signer[i]);
+        chatvault_audit_note_verifier_free((chatvault_audit_note_verifier *)vs[i]);
+    }
+}
+
 static void test_nulls(void) {
+    chatvault_key_shares_free(NULL);
+    CHECK(chatvault_key_shares_len(NULL) == 0);
     chatvault_archive_free(NULL);
     chatvault_archive_view_free(NULL);
     EXPECT_RC(chatvault_archive_flush(NULL), CHATVAULT_RESULT_NULL_POINTER);
@@ -507,6 +638,7 @@ int main(void) {
     test_create_errors();
     test_workflow();
     test_passphrase();
+    test_shares_and_two_person();
     test_nulls();
     remove_tree(tmp);
     return finish("test_archive");
