@@ -87,6 +87,8 @@ fn the_demo_tells_the_whole_story() {
         "erasure completed",
         "sweep:",
         "department    sessions",
+        "with one approval: refused",
+        "reopened with shares 2 and 3",
         "signed checkpoint:",
         "-> consistent",
     ] {

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use chatvault::archive::{
-    Archive, Behaviour, ConsentEvent, ConsentRule, Conversation, Message, Options, Protect, Report,
-    Stats, SweepReport, VerifyReport, View,
+    approve, Archive, Behaviour, ConsentEvent, ConsentRule, Conversation, Message, Operation,
+    Options, Protect, Report, Stats, SweepReport, TwoPersonRule, Unlock, VerifyReport, View,
 };
-use chatvault::audit::{AuditLog, DirReport, EventKind, Role};
+use chatvault::audit::{AuditLog, DirReport, EventKind, NoteSigner, Role};
 use chatvault::keys::{
     AgentGrant, AgentScope, Argon2Params, GranteeSecret, IdClass, MasterKey, SupervisorGrant,
     SupervisorScope, Validity,
@@ -326,11 +326,75 @@ pub fn run(dir: Option<PathBuf>, n: usize) -> Res<()> {
     section("8. Statistics for the first week (metadata only, nothing decrypted)");
     print!("{}", stats_text(&archive.stats(START, START + 7 * DAY)?));
 
-    section("9. The audit log proves who did what, and that nothing was altered");
+    section("9. Two-person control: grants and the master key need 2 of 3 approvers");
+    let approvers: Vec<NoteSigner> = ["security-li", "legal-zhao", "ops-chen"]
+        .iter()
+        .map(|n| NoteSigner::generate(n))
+        .collect::<Result<_, _>>()?;
+    let rule = TwoPersonRule::new(2, approvers.iter().map(NoteSigner::verifier).collect())?;
+    archive.set_two_person_rule(&rule, "owner", &[], later)?;
+    let auditor = GranteeSecret::generate()?;
+    let scope = SupervisorScope::new(&["support"], START, START + 31 * DAY)?;
+    let validity = Validity::new(later, later + 7 * DAY)?;
+    let op = Operation::IssueSupervisorGrant {
+        grantee: &auditor.public(),
+        label: "internal audit",
+        scope: &scope,
+        validity,
+    };
+    let issue = |approvals: &[&str]| {
+        archive.issue_supervisor_grant(
+            &auditor.public(),
+            "internal audit",
+            &scope,
+            validity,
+            "owner",
+            approvals,
+            later,
+        )
+    };
+    match issue(&[]) {
+        Err(e) => println!("a grant without approvals: refused: {e}"),
+        Ok(_) => return Err("a grant was issued without approvals".into()),
+    }
+    let request = archive.request_approval(&op, "owner", later, 3600)?;
+    let first = approve(&request, &approvers[0])?;
+    match issue(&[&first]) {
+        Err(e) => println!("with one approval: refused: {e}"),
+        Ok(_) => return Err("a grant was issued with one approval".into()),
+    }
+    let second = approve(&request, &approvers[1])?;
+    let blob = issue(&[&first, &second])?;
+    println!(
+        "with security-li and legal-zhao: supervisor grant issued ({} bytes); the approvals cannot be used again",
+        blob.len()
+    );
+    let form = "shares 2 of 3";
+    let request =
+        archive.request_approval(&Operation::ExportMasterKey { form }, "owner", later, 3600)?;
+    let approvals = [
+        approve(&request, &approvers[1])?,
+        approve(&request, &approvers[2])?,
+    ];
+    let shares =
+        archive.export_master_key_shares(2, 3, "owner", &[&approvals[0], &approvals[1]], later)?;
+    println!(
+        "master key split into {} shares (any 2 open the archive; one alone reveals nothing)",
+        shares.len()
+    );
+
+    section("10. The audit log proves who did what, and that nothing was altered");
     let checkpoint = archive.checkpoint()?;
     print!("signed checkpoint:\n{checkpoint}");
     let verify = archive.verify()?;
     drop(archive);
+    // The archive opens with two of the shares instead of the passphrase.
+    let reopened = Archive::open(&dir, Unlock::Shares(&shares[1..]))?;
+    println!(
+        "reopened with shares 2 and 3: {} conversations",
+        reopened.list(&Default::default())?.len()
+    );
+    drop(reopened);
     let report = AuditLog::verify_dir(&dir.join("audit"))?;
     println!("{}", verify_text(&report, &verify));
     if !verify.is_consistent() {
