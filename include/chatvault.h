@@ -1239,6 +1239,34 @@ typedef uint32_t chatvault_archive_behaviour;
 #endif // __cplusplus
 
 /**
+ * The format of an export (`chatvault_archive_export`,
+ * `chatvault_archive_subject_access_export`).
+ *
+ * Thread safety: a plain value.
+ */
+enum chatvault_export_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * One JSON document (see `chatvault::archive::ExportFormat::Json`).
+     */
+    CHATVAULT_EXPORT_FORMAT_JSON = 1,
+    /**
+     * RFC 4180 CSV, one row per message, formulas defused.
+     */
+    CHATVAULT_EXPORT_FORMAT_CSV = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatvault_export_format chatvault_export_format;
+#else
+typedef uint32_t chatvault_export_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An opened agent "restore key" grant: reveals customer identifier fields
  * of its classes, while valid. Created by `chatvault_agent_grant_open`;
  * freed with `chatvault_agent_grant_free`.
@@ -2497,6 +2525,30 @@ chatvault_result chatvault_archive_erasure_status(const struct chatvault_archive
                                                   struct chatvault_bytes **out);
 
 /**
+ * Export the conversations of `department` (`(NULL, 0)`: all) in
+ * `format`, identifiers masked, restricted and disposed-of conversations
+ * left out, signed by the tenant and sealed to `recipient_public`
+ * (opened with `chatvault_export_open`); under two-person control
+ * (`approvals` as for `chatvault_archive_hold`); audited. `*out` receives
+ * the sealed export, freed with `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_export(const struct chatvault_archive *archive,
+                                          const uint8_t *department,
+                                          size_t department_len,
+                                          uint32_t format,
+                                          const uint8_t *recipient_public,
+                                          size_t recipient_public_len,
+                                          const uint8_t *actor,
+                                          size_t actor_len,
+                                          const uint8_t *const *approvals,
+                                          const size_t *approval_lens,
+                                          size_t approvals_len,
+                                          int64_t now,
+                                          struct chatvault_bytes **out);
+
+/**
  * Export the master key as `threshold` of `count` shares, under
  * two-person control (`approvals` as for `chatvault_archive_hold`),
  * audited. `*out` receives the shares.
@@ -2773,6 +2825,26 @@ chatvault_result chatvault_archive_request_erasure(const struct chatvault_archiv
                                                    struct chatvault_bytes **out);
 
 /**
+ * Write an approval request for a bulk export of the conversations of
+ * `department` (`(NULL, 0)`: all) in `format` (a
+ * `chatvault_export_format`) sealed to `recipient_public`; see
+ * `chatvault_archive_request_release_hold`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_request_export(const struct chatvault_archive *archive,
+                                                  const uint8_t *department,
+                                                  size_t department_len,
+                                                  uint32_t format,
+                                                  const uint8_t *recipient_public,
+                                                  size_t recipient_public_len,
+                                                  const uint8_t *requested_by,
+                                                  size_t requested_by_len,
+                                                  int64_t now,
+                                                  int64_t valid_for,
+                                                  struct chatvault_bytes **out);
+
+/**
  * Write an approval request for exporting the master key as `threshold`
  * of `count` shares (`chatvault_archive_export_master_key_shares`); see
  * `chatvault_archive_request_release_hold`.
@@ -2988,6 +3060,28 @@ chatvault_result chatvault_archive_stats(const struct chatvault_archive *archive
                                          int64_t from,
                                          int64_t to,
                                          struct chatvault_bytes **out);
+
+/**
+ * A customer's own records (subject access) in `format`: every
+ * conversation still held, restricted ones included, identifiers
+ * restored. `identity_check` (required) is the helpdesk's identity check
+ * (0 refuses: CHATVAULT_RESULT_REFUSED, audited). With
+ * `recipient_public` (CHATVAULT_GRANTEE_PUBLIC_LEN bytes) the result is
+ * signed and sealed to it; with `(NULL, 0)` it is returned as is. `*out`
+ * receives it, zeroized by `chatvault_bytes_free`.
+ *
+ * Thread safety: may be called concurrently.
+ */
+chatvault_result chatvault_archive_subject_access_export(const struct chatvault_archive *archive,
+                                                         const uint8_t *customer,
+                                                         size_t customer_len,
+                                                         chatvault_archive_identity_check identity_check,
+                                                         void *user_data,
+                                                         uint32_t format,
+                                                         const uint8_t *recipient_public,
+                                                         size_t recipient_public_len,
+                                                         int64_t now,
+                                                         struct chatvault_bytes **out);
 
 /**
  * Apply what the retention policy says is due at `now` (shred, delete,
@@ -3854,6 +3948,20 @@ const char *chatvault_entity_name(uint32_t entity);
 chatvault_result chatvault_envelope_inspect(const uint8_t *envelope,
                                             size_t envelope_len,
                                             struct chatvault_envelope_info *out);
+
+/**
+ * Open an export sealed to `secret`'s holder by the tenant of
+ * `tenant_public`: `*out` receives the JSON or CSV bytes, zeroized by
+ * `chatvault_bytes_free`. Another recipient's export:
+ * CHATVAULT_RESULT_GRANT_INVALID; tampered: DECRYPT or GRANT_INVALID.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_export_open(const uint8_t *blob,
+                                       size_t blob_len,
+                                       const struct chatvault_grantee_secret *secret,
+                                       const struct chatvault_tenant_public *tenant_public,
+                                       struct chatvault_bytes **out);
 
 /**
  * Free a findings list. Calling with NULL is fine; must not be called

@@ -1081,3 +1081,171 @@ fn two_person_control_of_dangerous_operations() {
         ErrorKind::Decrypt
     );
 }
+
+#[test]
+fn exports_for_a_recipient_and_for_the_customer() {
+    use chatvault::archive::{approve, ExportFormat, Operation, TwoPersonRule};
+    use chatvault::audit::NoteSigner;
+    use chatvault::keys::open_export;
+
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    a.start_conversation(&conv("c2", "support", "cust-2", T0))
+        .unwrap();
+    a.ingest(&Message::customer("c1", "m1", T0 + 1, "电话 13800138000"))
+        .unwrap();
+    a.ingest(&Message::agent(
+        "c1",
+        "m2",
+        "agent-1",
+        T0 + 2,
+        "=cmd|' /C calc'!A0, ok",
+    ))
+    .unwrap();
+    a.ingest(&Message::customer("c2", "m1", T0 + 3, "hello"))
+        .unwrap();
+    let recipient = GranteeSecret::generate().unwrap();
+    let filter = Filter {
+        department: Some("sales".into()),
+        ..Filter::default()
+    };
+
+    // No rule yet: the owner exports alone. Identifiers stay masked.
+    let sealed = a
+        .export(
+            &filter,
+            ExportFormat::Json,
+            &recipient.public(),
+            "owner",
+            &[],
+            T0 + 10,
+        )
+        .unwrap();
+    let json = open_export(&sealed, &recipient, &a.tenant_public()).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(doc["kind"], "bulk");
+    assert_eq!(doc["conversations"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        doc["conversations"][0]["messages"][0]["text"],
+        "电话 138****8000"
+    );
+    // Nobody else opens it.
+    let other = GranteeSecret::generate().unwrap();
+    assert_eq!(
+        open_export(&sealed, &other, &a.tenant_public())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::GrantInvalid
+    );
+    let mut tampered = sealed.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    assert!(open_export(&tampered, &recipient, &a.tenant_public()).is_err());
+    // CSV, with a formula defused.
+    let csv = open_export(
+        &a.export(
+            &filter,
+            ExportFormat::Csv,
+            &recipient.public(),
+            "owner",
+            &[],
+            T0 + 11,
+        )
+        .unwrap(),
+        &recipient,
+        &a.tenant_public(),
+    )
+    .unwrap();
+    let csv = String::from_utf8(csv.to_vec()).unwrap();
+    assert!(csv
+        .starts_with("conversation,department,category,started,message,time,role,sender,text\r\n"));
+    assert!(csv.contains(",\"'=cmd|' /C calc'!A0, ok\"\r\n"), "{csv}");
+
+    // Under a two-person rule the bulk export needs approvals.
+    let (x, y) = (
+        NoteSigner::generate("x").unwrap(),
+        NoteSigner::generate("y").unwrap(),
+    );
+    let rule = TwoPersonRule::new(2, vec![x.verifier(), y.verifier()]).unwrap();
+    a.set_two_person_rule(&rule, "owner", &[], T0).unwrap();
+    assert_eq!(
+        a.export(
+            &filter,
+            ExportFormat::Json,
+            &recipient.public(),
+            "owner",
+            &[],
+            T0 + 12
+        )
+        .unwrap_err()
+        .kind(),
+        ErrorKind::Refused
+    );
+    let op = Operation::BulkExport {
+        format: "json",
+        recipient: &recipient.public(),
+        filter: &filter,
+    };
+    let r = a.request_approval(&op, "owner", T0, 600).unwrap();
+    assert!(r.contains("department: sales\n"));
+    let ok = [approve(&r, &x).unwrap(), approve(&r, &y).unwrap()];
+    // Approved for sales only: exporting everything is another operation.
+    assert_eq!(
+        a.export(
+            &Filter::default(),
+            ExportFormat::Json,
+            &recipient.public(),
+            "owner",
+            &[&ok[0], &ok[1]],
+            T0 + 13
+        )
+        .unwrap_err()
+        .kind(),
+        ErrorKind::Refused
+    );
+    // The refused run above used nothing: the request still works once.
+    a.export(
+        &filter,
+        ExportFormat::Json,
+        &recipient.public(),
+        "owner",
+        &[&ok[0], &ok[1]],
+        T0 + 13,
+    )
+    .unwrap();
+
+    // Subject access: the customer's own records, identifiers restored,
+    // even while restricted.
+    a.record_consent("cust-1", ConsentEvent::Withdrawn, T0 + 20)
+        .unwrap();
+    assert_eq!(
+        a.subject_access_export("cust-1", &mut |_| false, ExportFormat::Json, None, T0 + 21)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+    let mine = a
+        .subject_access_export("cust-1", &mut |_| true, ExportFormat::Json, None, T0 + 21)
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&mine).unwrap();
+    assert_eq!(doc["kind"], "subject_access");
+    let convs = doc["conversations"].as_array().unwrap();
+    assert_eq!(convs.len(), 1);
+    assert_eq!(convs[0]["messages"][0]["text"], "电话 13800138000");
+    let sealed = a
+        .subject_access_export(
+            "cust-1",
+            &mut |_| true,
+            ExportFormat::Csv,
+            Some(&recipient.public()),
+            T0 + 22,
+        )
+        .unwrap();
+    let csv = open_export(&sealed, &recipient, &a.tenant_public()).unwrap();
+    assert!(String::from_utf8(csv.to_vec())
+        .unwrap()
+        .contains("电话 13800138000"));
+    assert_eq!(events(&a, EventKind::Exported), 6);
+}

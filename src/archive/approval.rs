@@ -118,6 +118,16 @@ pub enum Operation<'a> {
         /// How: `"kek"`, `"passphrase"` or `"shares M of N"`.
         form: &'a str,
     },
+    /// Export conversations for transfer
+    /// ([`Archive::export`](super::Archive::export)).
+    BulkExport {
+        /// `"json"` or `"csv"`.
+        format: &'a str,
+        /// Who the export is sealed to.
+        recipient: &'a GranteePublic,
+        /// Which conversations.
+        filter: &'a super::Filter,
+    },
     /// Replace the two-person rule.
     SetTwoPersonRule {
         /// The new rule.
@@ -179,6 +189,18 @@ impl Operation<'_> {
             ),
             Operation::ExportMasterKey { form } => {
                 ("export_master_key", vec![format!("form: {form}")])
+            }
+            Operation::BulkExport {
+                format,
+                recipient,
+                filter,
+            } => {
+                let mut lines = vec![
+                    format!("format: {format}"),
+                    format!("recipient: {}", hex(recipient.as_bytes())),
+                ];
+                lines.extend(super::export::filter_lines(filter));
+                ("bulk_export", lines)
             }
             Operation::SetTwoPersonRule { rule } => ("set_two_person_rule", rule.lines()),
         }

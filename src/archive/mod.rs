@@ -67,6 +67,7 @@
 
 mod approval;
 mod control;
+mod export;
 mod journal;
 mod ops;
 pub(crate) mod record;
@@ -100,6 +101,7 @@ use record::{check_name, ConvEntry, Entry, MsgEntry, Tag};
 
 pub use approval::{approve, Operation, TwoPersonRule};
 pub use control::MAX_REQUEST_SECONDS;
+pub use export::ExportFormat;
 pub use ops::{
     AgentStats, Applied, DepartmentStats, ErasureState, ErasureStatus, Stats, SweepReport,
     Upcoming, VerifyReport,

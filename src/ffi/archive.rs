@@ -24,8 +24,8 @@ use serde_json::{json, Value as Json};
 
 use crate::archive::{
     approve, Archive, Behaviour, ConsentEvent, ConsentRule, Conversation, ErasureState,
-    ErasureStatus, Filter, Message, Operation, Options, Protect, Report, Stats, SweepReport,
-    TwoPersonRule, Unlock, View,
+    ErasureStatus, ExportFormat, Filter, Message, Operation, Options, Protect, Report, Stats,
+    SweepReport, TwoPersonRule, Unlock, View,
 };
 use crate::audit::CommitPolicy;
 use crate::audit::NoteVerifier;
@@ -39,8 +39,8 @@ use super::audit::{
 use super::bytes::{chatvault_bytes, put_bytes, put_secret};
 use super::error::{chatvault_result, FfiError};
 use super::grant::{
-    chatvault_agent_grant, chatvault_supervisor_grant, chatvault_tenant_public, departments_from,
-    CHATVAULT_GRANTEE_PUBLIC_LEN,
+    chatvault_agent_grant, chatvault_grantee_secret, chatvault_supervisor_grant,
+    chatvault_tenant_public, departments_from, CHATVAULT_GRANTEE_PUBLIC_LEN,
 };
 use super::handle::{
     arc_into_ptr, box_into_ptr, free_arc, free_box, input_array, input_bytes, input_str, out_ptr,
@@ -1889,6 +1889,178 @@ pub extern "C" fn chatvault_archive_export_master_key_shares(
         let approvals = approvals_from(approvals, approval_lens, approvals_len)?;
         let out = out_ptr(out, "out")?;
         out.write(box_into_ptr(a.export_master_key_shares(threshold, count, actor, &approvals, now)?));
+        Ok(())
+    }
+}
+
+// ------------------------------------------------------------------ exports
+
+/// The format of an export (`chatvault_archive_export`,
+/// `chatvault_archive_subject_access_export`).
+///
+/// Thread safety: a plain value.
+#[allow(non_camel_case_types, dead_code)] // used from C, through the header
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum chatvault_export_format {
+    /// One JSON document (see `chatvault::archive::ExportFormat::Json`).
+    Json = 1,
+    /// RFC 4180 CSV, one row per message, formulas defused.
+    Csv = 2,
+}
+
+fn format_from(n: u32) -> Result<ExportFormat, FfiError> {
+    match n {
+        1 => Ok(ExportFormat::Json),
+        2 => Ok(ExportFormat::Csv),
+        _ => Err(FfiError::invalid(format!("unknown export format {n}"))),
+    }
+}
+
+fn department_filter(department: *const u8, department_len: usize) -> Result<Filter, FfiError> {
+    let dept = input_str(department, department_len, "department")?;
+    Ok(Filter {
+        department: (!dept.is_empty()).then(|| dept.to_owned()),
+        ..Filter::default()
+    })
+}
+
+/// Write an approval request for a bulk export of the conversations of
+/// `department` (`(NULL, 0)`: all) in `format` (a
+/// `chatvault_export_format`) sealed to `recipient_public`; see
+/// `chatvault_archive_request_release_hold`.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_request_export(
+    archive: *const chatvault_archive,
+    department: *const u8,
+    department_len: usize,
+    format: u32,
+    recipient_public: *const u8,
+    recipient_public_len: usize,
+    requested_by: *const u8,
+    requested_by_len: usize,
+    now: i64,
+    valid_for: i64,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let a = try_ref(archive, "archive")?;
+        let filter = department_filter(department, department_len)?;
+        let format = format_from(format)?;
+        let recipient = GranteePublic::from_bytes(input_array::<CHATVAULT_GRANTEE_PUBLIC_LEN>(
+            recipient_public, recipient_public_len, "recipient_public")?);
+        let name = if format == ExportFormat::Json { "json" } else { "csv" };
+        let op = Operation::BulkExport { format: name, recipient: &recipient, filter: &filter };
+        request_out(a, &op, requested_by, requested_by_len, now, valid_for, out)
+    }
+}
+
+/// Export the conversations of `department` (`(NULL, 0)`: all) in
+/// `format`, identifiers masked, restricted and disposed-of conversations
+/// left out, signed by the tenant and sealed to `recipient_public`
+/// (opened with `chatvault_export_open`); under two-person control
+/// (`approvals` as for `chatvault_archive_hold`); audited. `*out` receives
+/// the sealed export, freed with `chatvault_bytes_free`.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_export(
+    archive: *const chatvault_archive,
+    department: *const u8,
+    department_len: usize,
+    format: u32,
+    recipient_public: *const u8,
+    recipient_public_len: usize,
+    actor: *const u8,
+    actor_len: usize,
+    approvals: *const *const u8,
+    approval_lens: *const usize,
+    approvals_len: usize,
+    now: i64,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let a = try_ref(archive, "archive")?;
+        let filter = department_filter(department, department_len)?;
+        let format = format_from(format)?;
+        let recipient = GranteePublic::from_bytes(input_array::<CHATVAULT_GRANTEE_PUBLIC_LEN>(
+            recipient_public, recipient_public_len, "recipient_public")?);
+        let actor = input_str(actor, actor_len, "actor")?;
+        let approvals = approvals_from(approvals, approval_lens, approvals_len)?;
+        let out = out_ptr(out, "out")?;
+        put_bytes(out, a.export(&filter, format, &recipient, actor, &approvals, now)?);
+        Ok(())
+    }
+}
+
+/// A customer's own records (subject access) in `format`: every
+/// conversation still held, restricted ones included, identifiers
+/// restored. `identity_check` (required) is the helpdesk's identity check
+/// (0 refuses: CHATVAULT_RESULT_REFUSED, audited). With
+/// `recipient_public` (CHATVAULT_GRANTEE_PUBLIC_LEN bytes) the result is
+/// signed and sealed to it; with `(NULL, 0)` it is returned as is. `*out`
+/// receives it, zeroized by `chatvault_bytes_free`.
+///
+/// Thread safety: may be called concurrently.
+#[no_mangle]
+pub extern "C" fn chatvault_archive_subject_access_export(
+    archive: *const chatvault_archive,
+    customer: *const u8,
+    customer_len: usize,
+    identity_check: chatvault_archive_identity_check,
+    user_data: *mut c_void,
+    format: u32,
+    recipient_public: *const u8,
+    recipient_public_len: usize,
+    now: i64,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let a = try_ref(archive, "archive")?;
+        let customer = input_str(customer, customer_len, "customer")?;
+        let check = identity_check.ok_or_else(|| FfiError::null("identity_check"))?;
+        let format = format_from(format)?;
+        let recipient = if recipient_public.is_null() && recipient_public_len == 0 {
+            None
+        } else {
+            Some(GranteePublic::from_bytes(input_array::<CHATVAULT_GRANTEE_PUBLIC_LEN>(
+                recipient_public, recipient_public_len, "recipient_public")?))
+        };
+        let out = out_ptr(out, "out")?;
+        let mut hook = |c: &str| {
+            // SAFETY: the caller passed `check` as a function of this
+            // signature; `c` lives until it returns and `user_data` is
+            // passed back untouched.
+            unsafe { check(c.as_ptr(), c.len(), user_data) != 0 }
+        };
+        let doc = a.subject_access_export(customer, &mut hook, format, recipient.as_ref(), now)?;
+        put_secret(out, doc);
+        Ok(())
+    }
+}
+
+/// Open an export sealed to `secret`'s holder by the tenant of
+/// `tenant_public`: `*out` receives the JSON or CSV bytes, zeroized by
+/// `chatvault_bytes_free`. Another recipient's export:
+/// CHATVAULT_RESULT_GRANT_INVALID; tampered: DECRYPT or GRANT_INVALID.
+///
+/// Thread safety: may be called from any thread.
+#[no_mangle]
+pub extern "C" fn chatvault_export_open(
+    blob: *const u8,
+    blob_len: usize,
+    secret: *const chatvault_grantee_secret,
+    tenant_public: *const chatvault_tenant_public,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let blob = input_bytes(blob, blob_len, "blob")?;
+        let secret = try_ref(secret, "secret")?;
+        let tp = try_ref(tenant_public, "tenant_public")?;
+        let out = out_ptr(out, "out")?;
+        put_secret(out, crate::keys::open_export(blob, secret, tp)?);
         Ok(())
     }
 }

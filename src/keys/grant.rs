@@ -48,6 +48,9 @@ const MAX_GRANT_LABEL: usize = 256;
 pub(crate) enum Kind {
     Supervisor = 1,
     Agent = 2,
+    /// Not a grant: an export of archive data for a recipient
+    /// ([`open_export`]).
+    Export = 3,
 }
 
 /// A grantee's secret: the X25519 private key that grants are sealed to.
@@ -624,6 +627,19 @@ fn open(
         )
         .map_err(|_| Error::new(ErrorKind::GrantInvalid, "issuer signature does not verify"))?;
     Ok(payload)
+}
+
+/// Open an export the tenant's archive sealed to `secret`'s holder
+/// (`chatvault::archive::Archive::export`), checking the tenant's
+/// signature: the exported bytes (JSON or CSV text). Another recipient's
+/// export: [`ErrorKind::GrantInvalid`]; tampered or another tenant's:
+/// `Decrypt` or `GrantInvalid`; a grant: `InvalidInput`.
+pub fn open_export(
+    blob: &[u8],
+    secret: &GranteeSecret,
+    tenant: &TenantPublic,
+) -> Result<Zeroizing<Vec<u8>>> {
+    open(blob, Kind::Export, secret, tenant)
 }
 
 fn fetch(store: &dyn KeyStore, loc: &super::Locator) -> Result<Vec<u8>> {

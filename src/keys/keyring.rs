@@ -530,6 +530,14 @@ impl Keyring {
         &self.signing
     }
 
+    /// Sign and seal `payload` (an export) to `recipient`: only the holder
+    /// of the matching [`GranteeSecret`](super::GranteeSecret) opens it,
+    /// with [`open_export`](super::open_export), and knows this tenant
+    /// made it.
+    pub(crate) fn seal_export(&self, recipient: &GranteePublic, payload: &[u8]) -> Result<Vec<u8>> {
+        grant::seal(self, recipient, grant::Kind::Export, payload)
+    }
+
     /// The master key.
     pub(crate) fn master(&self) -> &MasterKey {
         &self.master
