@@ -547,11 +547,17 @@ impl Archive {
                     inner.audit.append(&e)?;
                 }
                 EndAction::Delete | EndAction::Shred => {
+                    // Under the lock, so a hold set since the decision
+                    // (or another sweep) is seen: a hold wins.
+                    let mut inner = self.inner()?;
+                    let c = &inner.convs[ci];
+                    if c.held() || c.disposed.is_some() {
+                        continue;
+                    }
                     // The key first: from here on the content is
                     // unreadable, wherever copies of its bytes are.
                     self.ring.shred(&DataKeyId::conversation(&dept, &conv))?;
                     self.forget_sealers()?;
-                    let mut inner = self.inner()?;
                     inner.record(Entry::Disposed {
                         conversation: conv.clone(),
                         action: end as u8,
@@ -589,6 +595,10 @@ impl Archive {
                     .convs
                     .iter()
                     .all(|c| c.entry.customer != tag || c.disposed.is_some())
+                    && inner
+                        .customers
+                        .get(&tag)
+                        .is_some_and(|c| c.erasure_completed.is_none())
             };
             if !done {
                 continue;
