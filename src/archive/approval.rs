@@ -237,16 +237,21 @@ pub(crate) fn request_fields(text: &str) -> Result<([u8; 16], i64, String)> {
             .find_map(|l| l.strip_prefix(name))
             .ok_or_else(|| Error::malformed(format!("an approval request has no {name:?} line")))
     };
-    let n = field("nonce: ")?;
+    let n = field("nonce: ")?.as_bytes();
     let mut nonce = [0u8; 16];
     if n.len() != 32 {
         return Err(Error::malformed(
             "an approval request's nonce is 32 hex digits",
         ));
     }
+    let digit = |c: u8| {
+        (c as char)
+            .to_digit(16)
+            .map(|d| d as u8)
+            .ok_or_else(|| Error::malformed("an approval request's nonce is not hex"))
+    };
     for (i, b) in nonce.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&n[2 * i..2 * i + 2], 16)
-            .map_err(|_| Error::malformed("an approval request's nonce is not hex"))?;
+        *b = (digit(n[2 * i])? << 4) | digit(n[2 * i + 1])?;
     }
     let expires = field("expires: ")?
         .parse()
@@ -271,4 +276,31 @@ pub(crate) fn request_fields(text: &str) -> Result<([u8; 16], i64, String)> {
 /// ```
 pub fn approve(request: &str, approver: &NoteSigner) -> Result<String> {
     sign_note(request, &[approver])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_fields_never_panic_on_odd_text() {
+        let ok = request_text(
+            "t",
+            &Operation::ReleaseHold { conversation: "c" },
+            "me",
+            5,
+            &[0xab; 16],
+        );
+        assert_eq!(request_fields(&ok).unwrap(), ([0xab; 16], 5, "me".into()));
+        for bad in [
+            "nonce: éééééééééééééééé\nexpires: 1\nrequested-by: x\n",
+            "nonce: 0123456789abcdef0123456789abcdeg\nexpires: 1\nrequested-by: x\n",
+            "nonce: 00\nexpires: 1\nrequested-by: x\n",
+            "expires: 1\n",
+            "nonce: 0123456789abcdef0123456789abcdef\nexpires: x\nrequested-by: y\n",
+            "",
+        ] {
+            assert!(request_fields(bad).is_err(), "{bad:?}");
+        }
+    }
 }
