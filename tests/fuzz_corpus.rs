@@ -42,7 +42,7 @@ use checks::{
 type Check = fn(&[u8]) -> bool;
 
 /// Every fuzz target and its check.
-const TARGETS: [(&str, Check); 18] = [
+const TARGETS: [(&str, Check); 19] = [
     ("envelope", checks::envelope),
     ("wrapped_secret", checks::wrapped_secret),
     ("grant", checks::grant),
@@ -61,6 +61,7 @@ const TARGETS: [(&str, Check); 18] = [
     ("audit_export", checks::audit_export),
     ("archive_records", checks::archive_records),
     ("key_share", checks::key_share),
+    ("approval_note", checks::approval_note),
 ];
 
 /// Corpus inputs that make chatvault panic today: each is a bug in `src/`,
@@ -230,6 +231,11 @@ fn corpus_archive_records() {
 #[test]
 fn corpus_key_share() {
     replay("key_share");
+}
+
+#[test]
+fn corpus_approval_note() {
+    replay("approval_note");
 }
 
 // ---------------------------------------------------------------------------
@@ -1328,7 +1334,38 @@ fn seeds() -> Vec<Seed> {
     audit_export_seeds(&mut s);
     archive_seeds(&mut s);
     key_share_seeds(&mut s);
+    approval_seeds(&mut s);
     s.0
+}
+
+/// Approvals that must not release the hold of `approval_note`: made by
+/// keys that are not the rule's, for requests the archive never issued,
+/// and malformed notes.
+fn approval_seeds(s: &mut Seeds) {
+    use chatvault::audit::NoteSigner;
+    let request = "chatvault approval request\ntenant: acme\noperation: release_hold\n\
+                   conversation: c1\nrequested-by: legal\nexpires: 100\n\
+                   nonce: 000102030405060708090a0b0c0d0e0f\n";
+    let mallory = NoteSigner::from_seed("mallory", &[5; 32]).unwrap();
+    let fake_alice = NoteSigner::from_seed("alice", &[6; 32]).unwrap();
+    s.add(
+        "approval_note",
+        "valid-note-not-an-approver",
+        chatvault::archive::approve(request, &mallory).unwrap(),
+    );
+    s.add(
+        "approval_note",
+        "valid-note-wrong-key-for-alice",
+        chatvault::archive::approve(request, &fake_alice).unwrap(),
+    );
+    s.add("approval_note", "bad-unsigned", request);
+    s.add("approval_note", "bad-empty", "");
+    s.add(
+        "approval_note",
+        "bad-nonce-multibyte",
+        request.replace("000102030405060708090a0b0c0d0e0f", "éééééééééééééééé"),
+    );
+    s.add("approval_note", "bad-not-utf8", vec![0xff, 0xfe, b'\n']);
 }
 
 fn key_share_seeds(s: &mut Seeds) {

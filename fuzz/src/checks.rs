@@ -2095,3 +2095,49 @@ pub fn key_share(data: &[u8]) -> bool {
         }
     }
 }
+
+/// An approval of a dangerous operation (docs/FORMAT.md section 14.4), as
+/// text given to an archive under a 2-of-2 two-person rule to release a
+/// legal hold. Whatever the text, it never panics and never authorizes
+/// (the fuzzer holds no approver key): the operation is refused, or the
+/// approval is malformed or badly signed. Returns whether the text is a
+/// well-formed signed note.
+pub fn approval_note(data: &[u8]) -> bool {
+    use chatvault::archive::{Archive, Conversation, Options, Protect, TwoPersonRule};
+    use chatvault::audit::NoteVerifier;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return false;
+    };
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let a = Archive::create(
+        dir.path(),
+        TENANT,
+        MasterKey::generate().expect("master key"),
+        Protect::Kek(&Kek::from_bytes(KEK)),
+        Options::default(),
+    )
+    .expect("archive");
+    // Fixed approver keys (their private halves are not in the corpus).
+    let approvers = ["alice", "bob"]
+        .iter()
+        .map(|n| NoteVerifier::new(n, &[if *n == "alice" { 11 } else { 12 }; 32]))
+        .collect::<Result<Vec<_>, _>>()
+        .expect("verifier keys");
+    let rule = TwoPersonRule::new(2, approvers).expect("rule");
+    a.set_two_person_rule(&rule, "owner", &[], 0)
+        .expect("rule set");
+    a.start_conversation(&Conversation::new("c1", "sales", "cust-1", 0))
+        .expect("conversation");
+    a.set_hold("c1", "legal", "case", 0).expect("hold");
+    let err = a
+        .release_hold("c1", "legal", &[text, text], 1)
+        .expect_err("an approval nobody signed released a hold");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Refused | ErrorKind::Malformed | ErrorKind::BadSignature
+        ),
+        "{err}"
+    );
+    chatvault::audit::parse_note(text).is_ok()
+}
