@@ -1632,6 +1632,28 @@ typedef struct chatvault_archive_options {
 } chatvault_archive_options;
 
 /**
+ * One holder of a share of the master key: a name and the public key
+ * (`chatvault_grantee_public`, CHATVAULT_GRANTEE_PUBLIC_LEN bytes) the
+ * share is sealed to.
+ *
+ * Thread safety: a plain value.
+ */
+typedef struct chatvault_share_holder {
+    /**
+     * The holder's name (UTF-8).
+     */
+    const uint8_t *name;
+    /**
+     * Bytes in `name`.
+     */
+    size_t name_len;
+    /**
+     * The holder's public key.
+     */
+    uint8_t public_key[CHATVAULT_GRANTEE_PUBLIC_LEN];
+} chatvault_share_holder;
+
+/**
  * A message to archive (`chatvault_archive_ingest`). Strings are UTF-8
  * `(pointer, length)` pairs.
  *
@@ -1888,6 +1910,11 @@ typedef struct chatvault_archive_verify_report {
      * Stored with no audit record.
      */
     size_t unaudited;
+    /**
+     * Settings (two-person rule, retention policy) in force that are not
+     * the last change of them the audit log holds.
+     */
+    size_t settings_altered;
     /**
      * 1 if nothing was altered, removed or slipped in.
      */
@@ -2549,22 +2576,28 @@ chatvault_result chatvault_archive_export(const struct chatvault_archive *archiv
                                           struct chatvault_bytes **out);
 
 /**
- * Export the master key as `threshold` of `count` shares, under
- * two-person control (`approvals` as for `chatvault_archive_hold`),
- * audited. `*out` receives the shares.
+ * Split the master key among the `holders_len` holders, `threshold` of
+ * whose shares recover it, under two-person control (`approvals` as for
+ * `chatvault_archive_hold`, of a request from
+ * `chatvault_archive_request_master_key_shares` naming the same holders),
+ * audited. `out` points to `holders_len` slots: slot i receives holder i's
+ * share sealed to their key (open it with `chatvault_key_share_open`),
+ * freed with `chatvault_bytes_free`; on failure every slot is left
+ * untouched.
  *
  * Thread safety: may be called concurrently.
  */
 chatvault_result chatvault_archive_export_master_key_shares(const struct chatvault_archive *archive,
                                                             uint8_t threshold,
-                                                            uint8_t count,
+                                                            const struct chatvault_share_holder *holders,
+                                                            size_t holders_len,
                                                             const uint8_t *actor,
                                                             size_t actor_len,
                                                             const uint8_t *const *approvals,
                                                             const size_t *approval_lens,
                                                             size_t approvals_len,
                                                             int64_t now,
-                                                            struct chatvault_key_shares **out);
+                                                            struct chatvault_bytes **out);
 
 /**
  * Make every archived message and audit event durable now.
@@ -2845,15 +2878,17 @@ chatvault_result chatvault_archive_request_export(const struct chatvault_archive
                                                   struct chatvault_bytes **out);
 
 /**
- * Write an approval request for exporting the master key as `threshold`
- * of `count` shares (`chatvault_archive_export_master_key_shares`); see
- * `chatvault_archive_request_release_hold`.
+ * Write an approval request for splitting the master key among the
+ * `holders_len` holders, `threshold` of whose shares recover it
+ * (`chatvault_archive_export_master_key_shares`); the request names each
+ * holder and key. See `chatvault_archive_request_release_hold`.
  *
  * Thread safety: may be called concurrently.
  */
 chatvault_result chatvault_archive_request_master_key_shares(const struct chatvault_archive *archive,
                                                              uint8_t threshold,
-                                                             uint8_t count,
+                                                             const struct chatvault_share_holder *holders,
+                                                             size_t holders_len,
                                                              const uint8_t *requested_by,
                                                              size_t requested_by_len,
                                                              int64_t now,
@@ -4080,6 +4115,23 @@ chatvault_result chatvault_grantee_secret_import_with_passphrase(const uint8_t *
 chatvault_result chatvault_grantee_secret_public(const struct chatvault_grantee_secret *secret,
                                                  uint8_t *out,
                                                  size_t out_len);
+
+/**
+ * Open a share of the master key sealed to `secret`'s holder by the
+ * tenant of `tenant_public` (from
+ * `chatvault_archive_export_master_key_shares`): `*out` receives the
+ * share's bytes (docs/FORMAT.md section 15) for
+ * `chatvault_archive_open_with_shares`, secret, zeroized by
+ * `chatvault_bytes_free`. Another holder's share:
+ * CHATVAULT_RESULT_GRANT_INVALID; tampered: DECRYPT or GRANT_INVALID.
+ *
+ * Thread safety: may be called from any thread.
+ */
+chatvault_result chatvault_key_share_open(const uint8_t *blob,
+                                          size_t blob_len,
+                                          const struct chatvault_grantee_secret *secret,
+                                          const struct chatvault_tenant_public *tenant_public,
+                                          struct chatvault_bytes **out);
 
 /**
  * Free (and zeroize) shares. NULL is fine; must not be called twice.

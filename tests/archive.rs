@@ -6,13 +6,13 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use chatvault::archive::{
-    Archive, Behaviour, ConsentEvent, ConsentRule, Conversation, ErasureState, Filter, Message,
-    Options, Protect, Report, State, Unlock,
+    Archive, Behaviour, ConsentEvent, ConsentRule, Conversation, ErasureState, Filter,
+    KeyDestination, Message, Options, Protect, Report, ShareHolder, State, Unlock,
 };
 use chatvault::audit::{EventKind, Query, Role};
 use chatvault::keys::{
-    AgentGrant, AgentScope, GranteeSecret, IdClass, Kek, MasterKey, SupervisorGrant,
-    SupervisorScope, Validity,
+    open_key_share, AgentGrant, AgentScope, GranteeSecret, IdClass, Kek, KeyShare, MasterKey,
+    SupervisorGrant, SupervisorScope, Validity,
 };
 use chatvault::pii::EntityType;
 use chatvault::scan::{self, DictionaryBuilder, Direction};
@@ -482,6 +482,15 @@ fn erasure_waits_for_the_floor_then_shreds_everything() {
     let convs: Vec<&str> = hits.iter().map(|h| h.conversation.as_str()).collect();
     assert_eq!(convs, ["c1", "c3"]);
 
+    // An approval request on record does not trouble the compaction's
+    // replay.
+    a.request_approval(
+        &chatvault::archive::Operation::ReleaseHold { conversation: "c1" },
+        "legal",
+        T0,
+        60,
+    )
+    .unwrap();
     // A year on, the sweep shreds the complaint and the customer's keys.
     let r = a.sweep("system", due).unwrap();
     assert_eq!(r.erasures_completed, 1, "{r:?}");
@@ -919,7 +928,8 @@ fn two_person_control_of_dangerous_operations() {
     };
     let request = a.request_approval(&op, "admin", T0, 3600).unwrap();
     assert!(request.contains("operation: issue_supervisor_grant\n"));
-    assert!(request.contains("departments: sales\n"));
+    assert!(request.contains("departments: [\"sales\"]\n"));
+    assert!(request.contains("requested-by: \"admin\"\n"));
     let by_alice = approve(&request, &alice).unwrap();
     let by_bob = approve(&request, &bob).unwrap();
     let by_mallory = approve(&request, &mallory).unwrap();
@@ -1008,25 +1018,76 @@ fn two_person_control_of_dangerous_operations() {
         .unwrap();
     assert!(!a.list(&Filter::default()).unwrap()[0].held);
 
-    // The master key as 2-of-3 shares, then the archive opened with two.
-    let form = "shares 2 of 3";
+    // The master key as 2-of-3 shares, each sealed to a named holder, then
+    // the archive opened with two.
+    let holder_keys: Vec<GranteeSecret> =
+        (0..3).map(|_| GranteeSecret::generate().unwrap()).collect();
+    let holders: Vec<ShareHolder> = ["wang", "zhou", "sun"]
+        .iter()
+        .zip(&holder_keys)
+        .map(|(n, s)| ShareHolder {
+            name: (*n).into(),
+            public: s.public(),
+        })
+        .collect();
+    let destination = KeyDestination::Shares {
+        threshold: 2,
+        holders: &holders,
+    };
     let r = a
-        .request_approval(&Operation::ExportMasterKey { form }, "owner", T0, 60)
+        .request_approval(&Operation::ExportMasterKey { destination }, "owner", T0, 60)
         .unwrap();
+    assert!(r.contains("shares: 2 of 3\nholder: \"wang\" "), "{r}");
     let ok = [approve(&r, &alice).unwrap(), approve(&r, &carol).unwrap()];
     assert!(a
-        .export_master_key_shares(2, 3, "owner", &[], T0 + 7)
+        .export_master_key_shares(2, &holders, "owner", &[], T0 + 7)
         .is_err());
-    let shares = a
-        .export_master_key_shares(2, 3, "owner", &[&ok[0], &ok[1]], T0 + 7)
+    // Approvals name the holders: other holders are refused.
+    let mut swapped = holders.clone();
+    swapped[2].public = GranteeSecret::generate().unwrap().public();
+    assert_eq!(
+        a.export_master_key_shares(2, &swapped, "owner", &[&ok[0], &ok[1]], T0 + 7)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+    let sealed = a
+        .export_master_key_shares(2, &holders, "owner", &[&ok[0], &ok[1]], T0 + 7)
         .unwrap();
-    assert_eq!(shares.len(), 3);
-    // A wrapped copy, too.
-    let r = a
-        .request_approval(&Operation::ExportMasterKey { form: "kek" }, "owner", T0, 60)
-        .unwrap();
-    let ok = [approve(&r, &alice).unwrap(), approve(&r, &bob).unwrap()];
+    assert_eq!(sealed.len(), 3);
+    let tenant = a.tenant_public();
+    let shares: Vec<KeyShare> = sealed
+        .iter()
+        .zip(&holder_keys)
+        .map(|(b, s)| open_key_share(b, s, &tenant).unwrap())
+        .collect();
+    // Only its holder opens a share.
+    assert_eq!(
+        open_key_share(&sealed[0], &holder_keys[1], &tenant)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::GrantInvalid
+    );
+    // A wrapped copy, too; the request names the KEK by its fingerprint.
     let backup_kek = Kek::from_bytes([4; 32]);
+    let destination = KeyDestination::Kek(&backup_kek);
+    let r = a
+        .request_approval(&Operation::ExportMasterKey { destination }, "owner", T0, 60)
+        .unwrap();
+    assert!(r.contains(&format!("kek: {}\n", backup_kek.fingerprint())));
+    let ok = [approve(&r, &alice).unwrap(), approve(&r, &bob).unwrap()];
+    // Approved for that KEK, not another.
+    assert_eq!(
+        a.export_master_key(
+            Protect::Kek(&Kek::from_bytes([5; 32])),
+            "owner",
+            &[&ok[0], &ok[1]],
+            T0 + 8,
+        )
+        .unwrap_err()
+        .kind(),
+        ErrorKind::Refused
+    );
     let wrapped = a
         .export_master_key(
             Protect::Kek(&backup_kek),
@@ -1058,8 +1119,8 @@ fn two_person_control_of_dangerous_operations() {
     a.set_two_person_rule(&stricter, "owner", &[&ok[0], &ok[1]], T0 + 10)
         .unwrap();
     // 2 grant + 2 hold + 2 shares + 2 kek + 2 rule approvals, and every
-    // refusal: 9 for the grant, 1 hold, 1 shares, 1 rule.
-    assert_eq!(events(&a, EventKind::ApprovalRecorded), 10 + 12);
+    // refusal: 9 for the grant, 1 hold, 2 shares, 1 kek, 1 rule.
+    assert_eq!(events(&a, EventKind::ApprovalRecorded), 10 + 14);
     drop(a);
 
     // Two shares open the archive; the rule survived.
@@ -1080,6 +1141,117 @@ fn two_person_control_of_dangerous_operations() {
             .kind(),
         ErrorKind::Decrypt
     );
+}
+
+#[test]
+fn two_person_control_is_hard_to_slip_past() {
+    use chatvault::archive::{approve, Operation, TwoPersonRule};
+    use chatvault::audit::{NoteSigner, NoteVerifier};
+
+    let alice = NoteSigner::generate("alice").unwrap();
+    let bob = NoteSigner::generate("bob").unwrap();
+    let carol = NoteSigner::generate("carol").unwrap();
+    // One key under two names, or one name in two letter cases, would let
+    // one person count twice.
+    let alias = NoteVerifier::new("alias", &alice.verifier().public_key()).unwrap();
+    let err = TwoPersonRule::new(2, vec![alice.verifier(), alias]).unwrap_err();
+    assert!(err.to_string().contains("same key"), "{err}");
+    let upper = NoteSigner::generate("Alice").unwrap();
+    let err = TwoPersonRule::new(2, vec![alice.verifier(), upper.verifier()]).unwrap_err();
+    assert!(err.to_string().contains("same name"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    let rule =
+        TwoPersonRule::new(2, vec![alice.verifier(), bob.verifier(), carol.verifier()]).unwrap();
+    a.set_two_person_rule(&rule, "owner", &[], T0).unwrap();
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    a.set_hold("c1", "legal", "case 1", T0).unwrap();
+    let release = Operation::ReleaseHold { conversation: "c1" };
+
+    // The requester's own approval does not count.
+    let r = a.request_approval(&release, "ALICE", T0, 600).unwrap();
+    let (by_alice, by_bob) = (approve(&r, &alice).unwrap(), approve(&r, &bob).unwrap());
+    let err = a
+        .release_hold("c1", "legal", &[&by_alice, &by_bob], T0 + 1)
+        .unwrap_err();
+    assert!(err.to_string().contains("requester's own"), "{err}");
+
+    // A request whose expiry or requester was changed is not the one the
+    // archive issued, though the operation's own lines still match.
+    let r = a.request_approval(&release, "legal", T0, 600).unwrap();
+    let expires = r.lines().find(|l| l.starts_with("expires: ")).unwrap();
+    for changed in [
+        r.replace(expires, &format!("expires: {}", T0 + 30 * DAY)),
+        r.replace("requested-by: \"legal\"", "requested-by: \"auditor\""),
+    ] {
+        let ok = [
+            approve(&changed, &bob).unwrap(),
+            approve(&changed, &carol).unwrap(),
+        ];
+        let err = a
+            .release_hold("c1", "legal", &[&ok[0], &ok[1]], T0 + 2)
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Refused);
+        assert!(err.to_string().contains("differs"), "{err}");
+    }
+
+    // Parameters are quoted: a line break in one cannot pose as a field.
+    let tricky = "c1\nnonce: 00000000000000000000000000000000";
+    let r = a
+        .request_approval(
+            &Operation::ReleaseHold {
+                conversation: tricky,
+            },
+            "legal",
+            T0,
+            600,
+        )
+        .unwrap();
+    assert!(r.contains("conversation: \"c1\\nnonce: 0000"), "{r}");
+    assert_eq!(r.lines().filter(|l| l.starts_with("nonce: ")).count(), 1);
+    drop(a);
+
+    // The rule lives in the record file under a MAC of the master key:
+    // editing it, even with a valid checksum, refuses the archive.
+    let path = dir.path().join("records/journal.cvar");
+    let good = std::fs::read(&path).unwrap();
+    let rule_frame = frames(&good)
+        .into_iter()
+        .find(|(b, _)| good[*b] == 14)
+        .unwrap();
+    let mut bad = good.clone();
+    let (body, n) = rule_frame;
+    let at = body
+        + good[body..body + n]
+            .windows(13)
+            .position(|w| w == b"threshold: 2\n")
+            .unwrap();
+    bad[at + 11] = b'1';
+    fix_crc(&mut bad, body, n);
+    std::fs::write(&path, &bad).unwrap();
+    assert_eq!(
+        Archive::open(dir.path(), Unlock::Kek(&kek()))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::BadSignature
+    );
+    // Cutting the rule's record out opens without a rule, and verify says
+    // the settings are not the audited ones.
+    let mut cut = good[..body - 4].to_vec();
+    cut.extend_from_slice(&good[body + n + 4..]);
+    std::fs::write(&path, &cut).unwrap();
+    let a = reopen(dir.path());
+    assert!(a.two_person_rule().unwrap().is_none());
+    let v = a.verify().unwrap();
+    assert_eq!(v.settings, ["two_person_rule"]);
+    assert!(!v.is_consistent());
+    drop(a);
+    std::fs::write(&path, &good).unwrap();
+    let a = reopen(dir.path());
+    assert_eq!(a.two_person_rule().unwrap().unwrap().threshold, 2);
+    assert!(a.verify().unwrap().is_consistent());
 }
 
 #[test]
@@ -1189,7 +1361,7 @@ fn exports_for_a_recipient_and_for_the_customer() {
         filter: &filter,
     };
     let r = a.request_approval(&op, "owner", T0, 600).unwrap();
-    assert!(r.contains("department: sales\n"));
+    assert!(r.contains("department: \"sales\"\ncategory: any\n"), "{r}");
     let ok = [approve(&r, &x).unwrap(), approve(&r, &y).unwrap()];
     // Approved for sales only: exporting everything is another operation.
     assert_eq!(

@@ -88,7 +88,8 @@ fn the_demo_tells_the_whole_story() {
         "sweep:",
         "department    sessions",
         "with one approval: refused",
-        "reopened with shares 2 and 3",
+        "each sealed to its holder",
+        "reopened with the shares of cto-zhou and dpo-sun",
         "signed checkpoint:",
         "-> consistent",
     ] {

@@ -1343,8 +1343,8 @@ fn seeds() -> Vec<Seed> {
 /// and malformed notes.
 fn approval_seeds(s: &mut Seeds) {
     use chatvault::audit::NoteSigner;
-    let request = "chatvault approval request\ntenant: acme\noperation: release_hold\n\
-                   conversation: c1\nrequested-by: legal\nexpires: 100\n\
+    let request = "chatvault approval request\ntenant: \"acme\"\noperation: release_hold\n\
+                   conversation: \"c1\"\nrequested-by: \"legal\"\nexpires: 100\n\
                    nonce: 000102030405060708090a0b0c0d0e0f\n";
     let mallory = NoteSigner::from_seed("mallory", &[5; 32]).unwrap();
     let fake_alice = NoteSigner::from_seed("alice", &[6; 32]).unwrap();
@@ -1428,7 +1428,7 @@ fn archive_seeds(s: &mut Seeds) {
     let a = Archive::create(
         dir.path(),
         TENANT,
-        MasterKey::generate().unwrap(),
+        checks::master_key(),
         Protect::Kek(&Kek::from_bytes(checks::KEK)),
         Options::default(),
     )
@@ -1483,6 +1483,18 @@ fn archive_seeds(s: &mut Seeds) {
     a.mark("c1", "dispute_resolved", t0 + 9).unwrap();
     a.close("c1", t0 + 10).unwrap();
     a.request_erasure("cust-2", &mut |_| true, t0 + 11).unwrap();
+    // A two-person rule and an approval request (record types 14 and 12).
+    let approvers = [("alice", 11), ("bob", 12)]
+        .map(|(n, k)| chatvault::audit::NoteVerifier::new(n, &[k; 32]).unwrap());
+    let rule = chatvault::archive::TwoPersonRule::new(2, approvers.to_vec()).unwrap();
+    a.set_two_person_rule(&rule, "owner", &[], t0 + 12).unwrap();
+    a.request_approval(
+        &chatvault::archive::Operation::ReleaseHold { conversation: "c1" },
+        "legal",
+        t0 + 12,
+        60,
+    )
+    .unwrap();
     drop(a);
     let full = std::fs::read(dir.path().join("records").join("journal.cvar")).unwrap();
     let header_len = 4 + 1 + 2 + TENANT.len();

@@ -5,13 +5,14 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use chatvault::archive::{
-    approve, Archive, Behaviour, ConsentEvent, ConsentRule, Conversation, Message, Operation,
-    Options, Protect, Report, Stats, SweepReport, TwoPersonRule, Unlock, VerifyReport, View,
+    approve, Archive, Behaviour, ConsentEvent, ConsentRule, Conversation, KeyDestination, Message,
+    Operation, Options, Protect, Report, ShareHolder, Stats, SweepReport, TwoPersonRule, Unlock,
+    VerifyReport, View,
 };
 use chatvault::audit::{AuditLog, DirReport, EventKind, NoteSigner, Role};
 use chatvault::keys::{
-    AgentGrant, AgentScope, Argon2Params, GranteeSecret, IdClass, MasterKey, SupervisorGrant,
-    SupervisorScope, Validity,
+    open_key_share, AgentGrant, AgentScope, Argon2Params, GranteeSecret, IdClass, MasterKey,
+    SupervisorGrant, SupervisorScope, Validity,
 };
 use chatvault::pii::EntityType;
 
@@ -369,17 +370,49 @@ pub fn run(dir: Option<PathBuf>, n: usize) -> Res<()> {
         "with security-li and legal-zhao: supervisor grant issued ({} bytes); the approvals cannot be used again",
         blob.len()
     );
-    let form = "shares 2 of 3";
-    let request =
-        archive.request_approval(&Operation::ExportMasterKey { form }, "owner", later, 3600)?;
+    // Each share holder generates a key pair; the request names them.
+    let holder_keys: Vec<(&str, GranteeSecret)> = ["cfo-wang", "cto-zhou", "dpo-sun"]
+        .into_iter()
+        .map(|n| Ok((n, GranteeSecret::generate()?)))
+        .collect::<Res<_>>()?;
+    let holders: Vec<ShareHolder> = holder_keys
+        .iter()
+        .map(|(n, s)| ShareHolder {
+            name: (*n).to_owned(),
+            public: s.public(),
+        })
+        .collect();
+    let destination = KeyDestination::Shares {
+        threshold: 2,
+        holders: &holders,
+    };
+    let request = archive.request_approval(
+        &Operation::ExportMasterKey { destination },
+        "owner",
+        later,
+        3600,
+    )?;
     let approvals = [
         approve(&request, &approvers[1])?,
         approve(&request, &approvers[2])?,
     ];
-    let shares =
-        archive.export_master_key_shares(2, 3, "owner", &[&approvals[0], &approvals[1]], later)?;
+    let sealed = archive.export_master_key_shares(
+        2,
+        &holders,
+        "owner",
+        &[&approvals[0], &approvals[1]],
+        later,
+    )?;
+    // Only each holder opens their own share.
+    let tenant = archive.tenant_public();
+    let shares = sealed
+        .iter()
+        .zip(&holder_keys)
+        .map(|(blob, (_, secret))| open_key_share(blob, secret, &tenant))
+        .collect::<Result<Vec<_>, _>>()?;
     println!(
-        "master key split into {} shares (any 2 open the archive; one alone reveals nothing)",
+        "master key split into {} shares, each sealed to its holder (cfo-wang, cto-zhou, \
+         dpo-sun); any 2 open the archive, one alone reveals nothing",
         shares.len()
     );
 
@@ -391,7 +424,7 @@ pub fn run(dir: Option<PathBuf>, n: usize) -> Res<()> {
     // The archive opens with two of the shares instead of the passphrase.
     let reopened = Archive::open(&dir, Unlock::Shares(&shares[1..]))?;
     println!(
-        "reopened with shares 2 and 3: {} conversations",
+        "reopened with the shares of cto-zhou and dpo-sun: {} conversations",
         reopened.list(&Default::default())?.len()
     );
     drop(reopened);
@@ -565,7 +598,7 @@ pub fn verify_text(report: &DirReport, v: &VerifyReport) -> String {
     format!(
         "audit log: {} records verified (hash chain, Merkle tree, checksums), root {}\n\
          archive: {} stored message(s), {} match their audit record; altered {}, removed {}, \
-         unaudited {} -> {}",
+         unaudited {}, settings differing from their audited change {} -> {}",
         report.records,
         super::hex(&report.root[..8]),
         v.messages,
@@ -573,6 +606,7 @@ pub fn verify_text(report: &DirReport, v: &VerifyReport) -> String {
         v.altered.len(),
         v.removed.len(),
         v.unaudited.len(),
+        v.settings.len(),
         if v.is_consistent() {
             "consistent"
         } else {

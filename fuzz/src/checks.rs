@@ -2026,12 +2026,14 @@ pub fn audit_export(data: &[u8]) -> bool {
 /// panics and refuses only as malformed or of an unsupported version; an
 /// archive that opens lists its conversations, checks against its audit
 /// log without panicking, and opens again to the same state (a torn tail
-/// is cut once).
+/// is cut once). The archive's master key is [`master_key`], so settings
+/// (two-person rule, retention policy) of the seeds check; a setting whose
+/// MAC fails refuses the archive as a bad signature.
 pub fn archive_records(data: &[u8]) -> bool {
     use chatvault::archive::{Archive, Filter, Options, Protect, Unlock};
     let dir = tempfile::tempdir().expect("temporary directory");
     let kek = Kek::from_bytes(KEK);
-    let master = MasterKey::generate().expect("master key");
+    let master = master_key();
     drop(
         Archive::create(
             dir.path(),
@@ -2057,7 +2059,7 @@ pub fn archive_records(data: &[u8]) -> bool {
             assert!(
                 matches!(
                     e.kind(),
-                    ErrorKind::Malformed | ErrorKind::UnsupportedVersion
+                    ErrorKind::Malformed | ErrorKind::UnsupportedVersion | ErrorKind::BadSignature
                 ),
                 "{e}"
             );

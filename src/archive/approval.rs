@@ -13,7 +13,7 @@
 
 use crate::audit::{sign_note, NoteSigner, NoteVerifier};
 use crate::error::{Error, Result};
-use crate::keys::{AgentScope, GranteePublic, SupervisorScope, Validity};
+use crate::keys::{AgentScope, Argon2Params, GranteePublic, Kek, SupervisorScope, Validity};
 
 /// The approvers and how many of them a dangerous operation needs.
 #[derive(Debug, Clone)]
@@ -26,8 +26,10 @@ pub struct TwoPersonRule {
 }
 
 impl TwoPersonRule {
-    /// A rule, checked: at least two approvers with distinct names, a
-    /// threshold from 2 to their number.
+    /// A rule, checked: at least two approvers with distinct names (not
+    /// only in letter case) and distinct keys, a threshold from 2 to their
+    /// number. One person holding two keys, or one key under two names,
+    /// would otherwise count twice.
     pub fn new(threshold: usize, approvers: Vec<NoteVerifier>) -> Result<TwoPersonRule> {
         if threshold < 2 || threshold > approvers.len() {
             return Err(Error::invalid(format!(
@@ -37,9 +39,23 @@ impl TwoPersonRule {
             )));
         }
         for (i, a) in approvers.iter().enumerate() {
-            if approvers[..i].iter().any(|b| b.name() == a.name()) {
+            if let Some(b) = approvers[..i]
+                .iter()
+                .find(|b| same_person(b.name(), a.name()))
+            {
                 return Err(Error::invalid(format!(
-                    "approver {:?} is named twice",
+                    "approvers {:?} and {:?} have the same name",
+                    b.name(),
+                    a.name()
+                )));
+            }
+            if let Some(b) = approvers[..i]
+                .iter()
+                .find(|b| b.public_key() == a.public_key())
+            {
+                return Err(Error::invalid(format!(
+                    "approvers {:?} and {:?} have the same key",
+                    b.name(),
                     a.name()
                 )));
             }
@@ -83,6 +99,44 @@ impl TwoPersonRule {
     }
 }
 
+/// Whether two names name the same person: equal but for letter case.
+pub(crate) fn same_person(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
+/// Who receives one share of the master key: a name, and the public key
+/// the share is sealed to (a [`GranteeSecret`](crate::keys::GranteeSecret)
+/// the holder generated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareHolder {
+    /// The holder's name (unique among the holders, not only in letter
+    /// case).
+    pub name: String,
+    /// The holder's public key.
+    pub public: GranteePublic,
+}
+
+/// Where an exported master key goes; an approval request names it, so
+/// approvers know what they allow.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyDestination<'a> {
+    /// Wrapped under this key-encryption key, named in the request by its
+    /// fingerprint ([`Kek::fingerprint`]).
+    Kek(&'a Kek),
+    /// Wrapped under a passphrase with these Argon2id parameters. A
+    /// request cannot name a passphrase: whoever runs the approved export
+    /// chooses it. Prefer a KEK or shares.
+    Passphrase(Argon2Params),
+    /// Split into one share per holder, `threshold` of them needed, each
+    /// sealed to its holder's public key.
+    Shares {
+        /// Shares needed to recover the key.
+        threshold: u8,
+        /// The holders, in share order.
+        holders: &'a [ShareHolder],
+    },
+}
+
 /// A dangerous operation.
 #[derive(Debug, Clone, Copy)]
 pub enum Operation<'a> {
@@ -115,8 +169,8 @@ pub enum Operation<'a> {
     },
     /// Export the master key (wrapped, or as M-of-N shares).
     ExportMasterKey {
-        /// How: `"kek"`, `"passphrase"` or `"shares M of N"`.
-        form: &'a str,
+        /// Where it goes.
+        destination: KeyDestination<'a>,
     },
     /// Export conversations for transfer
     /// ([`Archive::export`](super::Archive::export)).
@@ -139,7 +193,58 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// A value as a request shows it: a JSON string, so no value can hold a
+/// line break or pass for a list separator or another field.
+pub(crate) fn quote(s: &str) -> String {
+    serde_json::Value::String(s.to_owned()).to_string()
+}
+
+/// A list of values as a JSON array of strings.
+fn quote_list<S: AsRef<str>>(items: &[S]) -> String {
+    serde_json::Value::Array(
+        items
+            .iter()
+            .map(|s| serde_json::Value::String(s.as_ref().to_owned()))
+            .collect(),
+    )
+    .to_string()
+}
+
 impl Operation<'_> {
+    /// Check the parameters a request will name: for shares, 2 to 255
+    /// holders with distinct names and keys and a threshold from 2 to
+    /// their number.
+    pub(crate) fn check(&self) -> Result<()> {
+        if let Operation::ExportMasterKey {
+            destination: KeyDestination::Shares { threshold, holders },
+        } = self
+        {
+            let n = holders.len();
+            if !(2..=usize::from(crate::keys::MAX_SHARES)).contains(&n)
+                || *threshold < 2
+                || usize::from(*threshold) > n
+            {
+                return Err(Error::invalid(format!(
+                    "a key is split among 2 to {} holders, 2 to all of them needed \
+                     (asked: {threshold} of {n})",
+                    crate::keys::MAX_SHARES
+                )));
+            }
+            for (i, h) in holders.iter().enumerate() {
+                super::record::check_name("holder name", &h.name)?;
+                if let Some(o) = holders[..i].iter().find(|o| {
+                    same_person(&o.name, &h.name) || o.public.as_bytes() == h.public.as_bytes()
+                }) {
+                    return Err(Error::invalid(format!(
+                        "share holders {:?} and {:?} have the same name or key",
+                        o.name, h.name
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The operation's name and parameter lines.
     pub(crate) fn describe(&self) -> (&'static str, Vec<String>) {
         match self {
@@ -154,8 +259,8 @@ impl Operation<'_> {
                     "issue_supervisor_grant",
                     vec![
                         format!("grantee: {}", hex(grantee.as_bytes())),
-                        format!("label: {label}"),
-                        format!("departments: {}", scope.departments().join(", ")),
+                        format!("label: {}", quote(label)),
+                        format!("departments: {}", quote_list(scope.departments())),
                         format!("window: {from} {to}"),
                         format!("validity: {} {}", validity.not_before, validity.expires_at),
                     ],
@@ -170,25 +275,33 @@ impl Operation<'_> {
                 "issue_agent_grant",
                 vec![
                     format!("grantee: {}", hex(grantee.as_bytes())),
-                    format!("label: {label}"),
+                    format!("label: {}", quote(label)),
                     format!(
                         "classes: {}",
-                        scope
-                            .classes()
-                            .iter()
-                            .map(|c| c.name())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        quote_list(&scope.classes().iter().map(|c| c.name()).collect::<Vec<_>>())
                     ),
                     format!("validity: {} {}", validity.not_before, validity.expires_at),
                 ],
             ),
             Operation::ReleaseHold { conversation } => (
                 "release_hold",
-                vec![format!("conversation: {conversation}")],
+                vec![format!("conversation: {}", quote(conversation))],
             ),
-            Operation::ExportMasterKey { form } => {
-                ("export_master_key", vec![format!("form: {form}")])
+            Operation::ExportMasterKey { destination } => {
+                let lines = match destination {
+                    KeyDestination::Kek(k) => vec![format!("kek: {}", k.fingerprint())],
+                    KeyDestination::Passphrase(p) => {
+                        vec![format!("passphrase: {}", p.describe())]
+                    }
+                    KeyDestination::Shares { threshold, holders } => {
+                        let mut v = vec![format!("shares: {threshold} of {}", holders.len())];
+                        v.extend(holders.iter().map(|h| {
+                            format!("holder: {} {}", quote(&h.name), hex(h.public.as_bytes()))
+                        }));
+                        v
+                    }
+                };
+                ("export_master_key", lines)
             }
             Operation::BulkExport {
                 format,
@@ -196,7 +309,7 @@ impl Operation<'_> {
                 filter,
             } => {
                 let mut lines = vec![
-                    format!("format: {format}"),
+                    format!("format: {}", quote(format)),
                     format!("recipient: {}", hex(recipient.as_bytes())),
                 ];
                 lines.extend(super::export::filter_lines(filter));
@@ -217,13 +330,14 @@ pub(crate) fn request_text(
 ) -> String {
     let (name, params) = op.describe();
     let mut t = String::from("chatvault approval request\n");
-    t.push_str(&format!("tenant: {tenant}\noperation: {name}\n"));
+    t.push_str(&format!("tenant: {}\noperation: {name}\n", quote(tenant)));
     for p in params {
         t.push_str(&p);
         t.push('\n');
     }
     t.push_str(&format!(
-        "requested-by: {requested_by}\nexpires: {expires}\nnonce: {}\n",
+        "requested-by: {}\nexpires: {expires}\nnonce: {}\n",
+        quote(requested_by),
         hex(nonce)
     ));
     t
@@ -256,7 +370,8 @@ pub(crate) fn request_fields(text: &str) -> Result<([u8; 16], i64, String)> {
     let expires = field("expires: ")?
         .parse()
         .map_err(|_| Error::malformed("an approval request's expiry is not a number"))?;
-    let by = field("requested-by: ")?.to_owned();
+    let by = serde_json::from_str::<String>(field("requested-by: ")?)
+        .map_err(|_| Error::malformed("an approval request's requester is not a quoted name"))?;
     Ok((nonce, expires, by))
 }
 
@@ -297,7 +412,8 @@ mod tests {
             "nonce: 0123456789abcdef0123456789abcdeg\nexpires: 1\nrequested-by: x\n",
             "nonce: 00\nexpires: 1\nrequested-by: x\n",
             "expires: 1\n",
-            "nonce: 0123456789abcdef0123456789abcdef\nexpires: x\nrequested-by: y\n",
+            "nonce: 0123456789abcdef0123456789abcdef\nexpires: x\nrequested-by: \"y\"\n",
+            "nonce: 0123456789abcdef0123456789abcdef\nexpires: 1\nrequested-by: y\n",
             "",
         ] {
             assert!(request_fields(bad).is_err(), "{bad:?}");

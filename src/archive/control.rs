@@ -1,19 +1,112 @@
 //! Two-person control of the archive's dangerous operations, and the
 //! master key's export (wrapped, or as M-of-N shares).
 
-use super::approval::{request_fields, request_text, Operation, TwoPersonRule};
+use super::approval::{
+    request_fields, request_text, same_person, KeyDestination, Operation, ShareHolder,
+    TwoPersonRule,
+};
 use super::record::{check_name, Entry};
-use super::{ms, refused, write_replace, Archive, Protect, TWO_PERSON};
+use super::{ms, refused, Archive, Protect};
 use crate::audit::{
     open_note, parse_note, Event, EventKind, Id, NoteVerifier, ObjectKind, Role, Value,
 };
 use crate::error::{Error, ErrorKind, Result};
-use crate::keys::KeyShare;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
 
 /// The longest a request may stay open: 30 days.
 pub const MAX_REQUEST_SECONDS: i64 = 30 * 86_400;
 
+/// Setting kinds kept in the record file (docs/FORMAT.md section 14.2).
+pub(super) const SETTING_TWO_PERSON: u8 = 1;
+pub(super) const SETTING_RETENTION: u8 = 2;
+
+/// The name of a setting kind, as the `setting` detail of its
+/// `policy_changed` audit event.
+pub(super) fn setting_name(kind: u8) -> &'static str {
+    match kind {
+        SETTING_TWO_PERSON => "two_person_rule",
+        _ => "retention_policy",
+    }
+}
+
 impl Archive {
+    /// HMAC-SHA256 of a setting record under a key derived from the
+    /// master key.
+    fn setting_mac(&self, kind: u8, time: i64, body: &[u8]) -> Hmac<Sha256> {
+        let key = self.ring.derive_secret("chatvault/archive/setting");
+        let mut mac =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(&key[..]).expect("HMAC takes any key length");
+        mac.update(b"chatvault archive setting\0");
+        mac.update(&[kind]);
+        mac.update(&time.to_be_bytes());
+        mac.update(body);
+        mac
+    }
+
+    /// Record a setting in the record file (authenticated) and audit its
+    /// change as `event` with the setting's name and the SHA-256 of its
+    /// text, both synced before this returns.
+    pub(super) fn save_setting(
+        &self,
+        kind: u8,
+        body: &[u8],
+        mut event: Event,
+        now: i64,
+    ) -> Result<()> {
+        let mac = self.setting_mac(kind, now, body).finalize().into_bytes();
+        event
+            .details
+            .insert("setting".into(), Value::Text(setting_name(kind).into()));
+        event
+            .details
+            .insert("sha256".into(), Value::Bytes(super::sha256(body).to_vec()));
+        let mut inner = self.inner()?;
+        inner.record(Entry::Setting {
+            kind,
+            body: body.to_vec(),
+            time: now,
+            mac: mac.into(),
+        })?;
+        inner.audit.append(&event)?;
+        inner.sync()
+    }
+
+    /// On opening: check each setting's MAC and put it in force. A setting
+    /// that fails its check refuses the archive: someone without the
+    /// master key replaced or forged it.
+    pub(super) fn load_settings(&self) -> Result<()> {
+        let settings = self.inner()?.settings.clone();
+        for (kind, (body, time, mac)) in settings {
+            if self
+                .setting_mac(kind, time, &body)
+                .verify_slice(&mac)
+                .is_err()
+            {
+                return Err(Error::new(
+                    ErrorKind::BadSignature,
+                    format!(
+                        "the archive's {} record fails its check: the record file was \
+                         altered, or is another master key's",
+                        setting_name(kind)
+                    ),
+                ));
+            }
+            let poisoned = || Error::new(ErrorKind::Poisoned, "lock poisoned");
+            if kind == SETTING_TWO_PERSON {
+                let text = std::str::from_utf8(&body)
+                    .map_err(|_| Error::malformed("the two-person rule is not UTF-8"))?;
+                *self.two_person.write().map_err(|_| poisoned())? =
+                    Some(TwoPersonRule::from_lines(text)?);
+            } else {
+                let policy = crate::retention::Policy::from_json_bytes(&body)?;
+                *self.retention.write().map_err(|_| poisoned())? =
+                    Some(std::sync::Arc::new(policy));
+            }
+        }
+        Ok(())
+    }
+
     fn rule(&self) -> Result<Option<TwoPersonRule>> {
         Ok(self
             .two_person
@@ -50,12 +143,14 @@ impl Archive {
         let expires = now
             .checked_add(valid_for)
             .ok_or_else(|| Error::invalid("expiry out of range"))?;
+        op.check()?;
         let text = request_text(&self.tenant, op, requested_by, expires, &nonce);
         let mut inner = self.inner()?;
         inner.record(Entry::ApprovalRequest {
             nonce,
             expires,
             requested_by: requested_by.to_owned(),
+            text_sha256: super::sha256(text.as_bytes()),
         })?;
         inner.sync()?;
         Ok(text)
@@ -89,14 +184,22 @@ impl Archive {
                     "the approvals are for another operation or other parameters",
                 ));
             }
-            match self.inner()?.requests.get(&nonce) {
+            let issued = self.inner()?.requests.get(&nonce).copied();
+            match issued {
                 None => {
                     return Err(refused(
                         "the approval request was not issued by this archive",
                     ))
                 }
-                Some((_, true)) => return Err(refused("the approval request was already used")),
-                Some((exp, false)) if now >= *exp => {
+                // The whole text, not only what the operation rebuilds: who
+                // asked and until when are the archive's, not the caller's.
+                Some(r) if r.text_sha256 != super::sha256(text.as_bytes()) => {
+                    return Err(refused(
+                        "the approval request differs from the one this archive issued",
+                    ))
+                }
+                Some(r) if r.used => return Err(refused("the approval request was already used")),
+                Some(r) if now >= r.expires => {
                     return Err(refused("the approval request has expired"))
                 }
                 Some(_) => {}
@@ -123,12 +226,20 @@ impl Archive {
                     }
                 }
             }
+            // Whoever asked does not approve their own request.
+            let own = names.iter().any(|n| same_person(n, &by));
+            names.retain(|n| !same_person(n, &by));
             if names.len() < rule.threshold {
                 return Err(refused(format!(
-                    "{name} needs {} approvals; {} given ({})",
+                    "{name} needs {} approvals; {} given ({}){}",
                     rule.threshold,
                     names.len(),
-                    names.join(", ")
+                    names.join(", "),
+                    if own {
+                        "; the requester's own approval does not count"
+                    } else {
+                        ""
+                    }
                 )));
             }
             Ok((nonce, by, names))
@@ -154,7 +265,7 @@ impl Archive {
             Ok((nonce, by, names)) => {
                 // Used up under the lock: two concurrent runs of one
                 // request cannot both pass.
-                if inner.requests.get(&nonce).is_some_and(|(_, used)| *used) {
+                if inner.requests.get(&nonce).is_some_and(|r| r.used) {
                     return Err(refused("the approval request was already used"));
                 }
                 inner.record(Entry::ApprovalUsed { nonce, time: now })?;
@@ -183,7 +294,8 @@ impl Archive {
     /// approvals from `rule.threshold` of its approvers. The first rule is
     /// set by the owner alone; replacing one needs the approvals of the
     /// rule in force for [`Operation::SetTwoPersonRule`] with the new
-    /// rule. Kept in `two-person.txt`; audited as `policy_changed`.
+    /// rule. Kept in the record file under a MAC of the master key;
+    /// audited as `policy_changed` with the rule's hash.
     pub fn set_two_person_rule(
         &self,
         rule: &TwoPersonRule,
@@ -201,7 +313,6 @@ impl Archive {
         )?;
         let mut text = rule.lines().join("\n");
         text.push('\n');
-        write_replace(&self.dir.join(TWO_PERSON), text.as_bytes())?;
         let mut e = Event::new(ms(now), EventKind::PolicyChanged, actor, Role::Owner, "");
         e.details
             .insert("policy".into(), Value::Text("two_person_rule".into()));
@@ -217,11 +328,7 @@ impl Archive {
                     .join(","),
             ),
         );
-        {
-            let mut inner = self.inner()?;
-            inner.audit.append(&e)?;
-            inner.sync()?;
-        }
+        self.save_setting(SETTING_TWO_PERSON, text.as_bytes(), e, now)?;
         *self
             .two_person
             .write()
@@ -251,11 +358,16 @@ impl Archive {
         now: i64,
     ) -> Result<Vec<u8>> {
         check_name("actor", actor)?;
-        let form = match protect {
-            Protect::Kek(_) => "kek",
-            Protect::Passphrase(..) => "passphrase",
+        let (destination, form) = match protect {
+            Protect::Kek(k) => (KeyDestination::Kek(k), "kek"),
+            Protect::Passphrase(_, p) => (KeyDestination::Passphrase(p), "passphrase"),
         };
-        self.authorize(&Operation::ExportMasterKey { form }, approvals, actor, now)?;
+        self.authorize(
+            &Operation::ExportMasterKey { destination },
+            approvals,
+            actor,
+            now,
+        )?;
         let out = match protect {
             Protect::Kek(k) => self.ring.master().export_with_kek(&self.tenant, k)?,
             Protect::Passphrase(p, params) => {
@@ -268,27 +380,41 @@ impl Archive {
         Ok(out)
     }
 
-    /// Split the master key into `count` shares of which any `threshold`
-    /// open the archive ([`Unlock::Shares`](super::Unlock::Shares)), so no
-    /// single person need hold it; under two-person control. Audited.
+    /// Split the master key into one share per holder, of which any
+    /// `threshold` open the archive ([`Unlock::Shares`](super::Unlock::Shares)),
+    /// so no single person need hold it; under two-person control (the
+    /// request names every holder and their key). Each share comes back
+    /// sealed to its holder's public key and signed by the tenant, in the
+    /// holders' order: only that holder opens it
+    /// ([`open_key_share`](crate::keys::open_key_share)), so whoever runs
+    /// the export never holds the shares. Audited.
     pub fn export_master_key_shares(
         &self,
         threshold: u8,
-        count: u8,
+        holders: &[ShareHolder],
         actor: &str,
         approvals: &[&str],
         now: i64,
-    ) -> Result<Vec<KeyShare>> {
+    ) -> Result<Vec<Vec<u8>>> {
         check_name("actor", actor)?;
-        let form = format!("shares {threshold} of {count}");
-        self.authorize(
-            &Operation::ExportMasterKey { form: &form },
-            approvals,
+        let op = Operation::ExportMasterKey {
+            destination: KeyDestination::Shares { threshold, holders },
+        };
+        op.check()?;
+        self.authorize(&op, approvals, actor, now)?;
+        let count = u8::try_from(holders.len()).expect("checked");
+        let shares = self.ring.master().split(&self.tenant, threshold, count)?;
+        let sealed = holders
+            .iter()
+            .zip(&shares)
+            .map(|(h, s)| self.ring.seal_key_share(&h.public, s))
+            .collect::<Result<Vec<_>>>()?;
+        let names: Vec<&str> = holders.iter().map(|h| h.name.as_str()).collect();
+        self.audit_key_export(
             actor,
+            &format!("shares {threshold} of {count} to {}", names.join(", ")),
             now,
         )?;
-        let shares = self.ring.master().split(&self.tenant, threshold, count)?;
-        self.audit_key_export(actor, &form, now)?;
-        Ok(shares)
+        Ok(sealed)
     }
 }

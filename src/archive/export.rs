@@ -65,10 +65,14 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// The filter as the lines of a bulk-export request.
+/// The filter as the lines of a bulk-export request: a value quoted, or
+/// `any`.
 pub(crate) fn filter_lines(f: &Filter) -> Vec<String> {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "*".into());
-    let num = |v: Option<i64>| v.map_or_else(|| "*".into(), |n| n.to_string());
+    let opt = |v: &Option<String>| {
+        v.as_deref()
+            .map_or_else(|| "any".into(), super::approval::quote)
+    };
+    let num = |v: Option<i64>| v.map_or_else(|| "any".into(), |n| n.to_string());
     vec![
         format!("department: {}", opt(&f.department)),
         format!("category: {}", opt(&f.category)),
@@ -194,20 +198,31 @@ impl Archive {
             actor,
             now,
         )?;
-        let selected: Vec<String> = self
-            .list(filter)?
-            .into_iter()
-            .filter(|s| s.state == super::State::Live)
-            .map(|s| s.id)
-            .collect();
+        let live = |inner: &super::Inner, id: &str| {
+            inner
+                .by_id
+                .get(id)
+                .is_some_and(|i| inner.state_of(&inner.convs[*i]) == super::State::Live)
+        };
+        let selected: Vec<ConvState> = {
+            let inner = self.inner()?;
+            inner
+                .convs
+                .iter()
+                .filter(|c| filter.matches(&c.entry) && live(&inner, &c.entry.id))
+                .cloned()
+                .collect()
+        };
         let mut convs = Vec::with_capacity(selected.len());
-        for id in &selected {
-            let c = {
-                let inner = self.inner()?;
-                inner.convs[inner.conv(id)?].clone()
-            };
-            let rows = self.rows(&c, None)?;
-            convs.push((c, rows));
+        for c in selected {
+            let rows = self.rows(&c, None);
+            // Checked again once read: a conversation restricted or
+            // disposed of meanwhile (an erasure, a sweep) is left out, even
+            // if its messages were read before that.
+            if !live(&*self.inner()?, &c.entry.id) {
+                continue;
+            }
+            convs.push((c, rows?));
         }
         let doc = self.render("bulk", format, now, &convs);
         let sealed = self.ring.seal_export(recipient, &doc)?;

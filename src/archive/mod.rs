@@ -99,7 +99,7 @@ use crate::seal::{BlindIndexer, Context, Normalization, Sealer, Suite};
 use journal::{Journal, Loc};
 use record::{check_name, ConvEntry, Entry, MsgEntry, Tag};
 
-pub use approval::{approve, Operation, TwoPersonRule};
+pub use approval::{approve, KeyDestination, Operation, ShareHolder, TwoPersonRule};
 pub use control::MAX_REQUEST_SECONDS;
 pub use export::ExportFormat;
 pub use ops::{
@@ -112,8 +112,6 @@ pub const MAX_TEXT: usize = 1 << 20;
 const BLIND_LEN: usize = 16;
 const CONFIG: &str = "archive.json";
 const MASTER: &str = "master.key";
-const RETENTION: &str = "retention.json";
-const TWO_PERSON: &str = "two-person.txt";
 
 /// Whether a customer must have been told, or have agreed, before their
 /// conversation is archived.
@@ -368,6 +366,16 @@ pub struct Filter {
     pub tag: Option<String>,
 }
 
+impl Filter {
+    fn matches(&self, e: &ConvEntry) -> bool {
+        self.from.is_none_or(|f| e.started >= f)
+            && self.to.is_none_or(|t| e.started < t)
+            && self.department.as_ref().is_none_or(|d| *d == e.department)
+            && self.category.as_ref().is_none_or(|d| *d == e.category)
+            && self.tag.as_ref().is_none_or(|t| e.tags.contains(t))
+    }
+}
+
 /// Where a conversation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -521,6 +529,15 @@ impl CustomerState {
     }
 }
 
+/// An approval request the archive issued.
+#[derive(Debug, Clone, Copy)]
+struct Request {
+    expires: i64,
+    used: bool,
+    /// SHA-256 of the request's full text.
+    text_sha256: [u8; 32],
+}
+
 /// A sensitive behaviour as kept for statistics.
 #[derive(Debug, Clone)]
 struct BehaviourRecord {
@@ -538,8 +555,11 @@ struct Inner {
     customers: HashMap<Tag, CustomerState>,
     devices: HashSet<(String, Tag)>,
     behaviours: Vec<BehaviourRecord>,
-    /// Approval requests issued: nonce -> (expires, used).
-    requests: HashMap<[u8; 16], (i64, bool)>,
+    /// Approval requests issued, by nonce.
+    requests: HashMap<[u8; 16], Request>,
+    /// The latest record of each setting kind (1 two-person rule, 2
+    /// retention policy): (body, time, mac), checked on opening.
+    settings: std::collections::BTreeMap<u8, (Vec<u8>, i64, [u8; 32])>,
     unsynced: usize,
     unsynced_since: Option<Instant>,
 }
@@ -718,19 +738,40 @@ impl Inner {
                 });
                 self.devices.insert((account, device));
             }
-            Entry::ApprovalRequest { nonce, expires, .. } => {
-                if self.requests.insert(nonce, (expires, false)).is_some() {
+            Entry::ApprovalRequest {
+                nonce,
+                expires,
+                text_sha256,
+                ..
+            } => {
+                let r = Request {
+                    expires,
+                    used: false,
+                    text_sha256,
+                };
+                if self.requests.insert(nonce, r).is_some() {
                     return Err(Error::malformed("an approval request nonce twice"));
                 }
             }
             Entry::ApprovalUsed { nonce, .. } => match self.requests.get_mut(&nonce) {
-                Some((_, used @ false)) => *used = true,
+                Some(r) if !r.used => r.used = true,
                 _ => {
                     return Err(Error::malformed(
                         "an approval used twice or never requested",
                     ))
                 }
             },
+            Entry::Setting {
+                kind,
+                body,
+                time,
+                mac,
+            } => {
+                if !(1..=2).contains(&kind) {
+                    return Err(Error::malformed(format!("unknown setting kind {kind}")));
+                }
+                self.settings.insert(kind, (body, time, mac));
+            }
             Entry::AgentAction {
                 conversation,
                 message,
@@ -922,14 +963,6 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|e| Error::io(&format!("writing {}", path.display()), e))
 }
 
-/// Replace `path` with `bytes` atomically.
-fn write_replace(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("new");
-    let _ = fs::remove_file(&tmp);
-    write_new(&tmp, bytes)?;
-    fs::rename(&tmp, path).map_err(|e| Error::io(&format!("replacing {}", path.display()), e))
-}
-
 impl Archive {
     /// Create a tenant's archive in `dir` (created if missing; it must be
     /// empty) with `master` as the tenant's master key, kept on disk only
@@ -1056,21 +1089,7 @@ impl Archive {
             commit: CommitPolicy::default(),
         };
         let archive = Archive::assemble(dir, ring, store, options, journal, audit, bodies)?;
-        if let Ok(bytes) = fs::read(dir.join(RETENTION)) {
-            let policy = crate::retention::Policy::from_json_bytes(&bytes)?;
-            *archive
-                .retention
-                .write()
-                .map_err(|_| Error::new(ErrorKind::Poisoned, "lock poisoned"))? =
-                Some(Arc::new(policy));
-        }
-        if let Ok(text) = fs::read_to_string(dir.join(TWO_PERSON)) {
-            *archive
-                .two_person
-                .write()
-                .map_err(|_| Error::new(ErrorKind::Poisoned, "lock poisoned"))? =
-                Some(TwoPersonRule::from_lines(&text)?);
-        }
+        archive.load_settings()?;
         archive.recover_audit()?;
         Ok(archive)
     }
@@ -1095,6 +1114,7 @@ impl Archive {
             devices: HashSet::new(),
             behaviours: Vec::new(),
             requests: HashMap::new(),
+            settings: Default::default(),
             unsynced: 0,
             unsynced_since: None,
         };
@@ -1891,43 +1911,21 @@ impl Archive {
         Ok(inner
             .convs
             .iter()
-            .filter(|c| {
-                let e = &c.entry;
-                filter.from.is_none_or(|f| e.started >= f)
-                    && filter.to.is_none_or(|t| e.started < t)
-                    && filter
-                        .department
-                        .as_ref()
-                        .is_none_or(|d| *d == e.department)
-                    && filter.category.as_ref().is_none_or(|d| *d == e.category)
-                    && filter.tag.as_ref().is_none_or(|t| e.tags.contains(t))
-            })
-            .map(|c| {
-                let restricted = inner
-                    .customers
-                    .get(&c.entry.customer)
-                    .is_some_and(|s| s.restricted());
-                Summary {
-                    id: c.entry.id.clone(),
-                    department: c.entry.department.clone(),
-                    category: c.entry.category.clone(),
-                    tags: c.entry.tags.clone(),
-                    region: c.entry.region.clone(),
-                    channel: c.entry.channel.clone(),
-                    started: c.entry.started,
-                    last_activity: c.last_activity,
-                    closed: c.closed,
-                    messages: c.messages.len(),
-                    blocked: c.blocked.len(),
-                    held: c.held(),
-                    state: if c.disposed.is_some() {
-                        State::Disposed
-                    } else if restricted {
-                        State::Restricted
-                    } else {
-                        State::Live
-                    },
-                }
+            .filter(|c| filter.matches(&c.entry))
+            .map(|c| Summary {
+                id: c.entry.id.clone(),
+                department: c.entry.department.clone(),
+                category: c.entry.category.clone(),
+                tags: c.entry.tags.clone(),
+                region: c.entry.region.clone(),
+                channel: c.entry.channel.clone(),
+                started: c.entry.started,
+                last_activity: c.last_activity,
+                closed: c.closed,
+                messages: c.messages.len(),
+                blocked: c.blocked.len(),
+                held: c.held(),
+                state: inner.state_of(c),
             })
             .collect())
     }

@@ -5,11 +5,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use super::control::{setting_name, SETTING_RETENTION, SETTING_TWO_PERSON};
 use super::journal;
 use super::record::{check_name, Entry, Tag};
-use super::{
-    hex, ms, refused, sha256, Archive, ConvState, CustomerState, Inner, Report, State, RETENTION,
-};
+use super::{hex, ms, refused, sha256, Archive, ConvState, CustomerState, Inner, Report, State};
 use crate::audit::{Event, EventKind, Id, ObjectKind, Role, Value};
 use crate::error::{Error, ErrorKind, Result};
 use crate::keys::{DataKey, DataKeyId};
@@ -37,12 +36,19 @@ pub struct VerifyReport {
     pub removed: Vec<(String, String)>,
     /// (conversation, message) stored with no audit event: slipped in.
     pub unaudited: Vec<(String, String)>,
+    /// Settings (`two_person_rule`, `retention_policy`) in force that are
+    /// not the last change of them the audit log holds: removed from the
+    /// record file, or put there unaudited.
+    pub settings: Vec<String>,
 }
 
 impl VerifyReport {
     /// Whether nothing was altered, removed or slipped in.
     pub fn is_consistent(&self) -> bool {
-        self.altered.is_empty() && self.removed.is_empty() && self.unaudited.is_empty()
+        self.altered.is_empty()
+            && self.removed.is_empty()
+            && self.unaudited.is_empty()
+            && self.settings.is_empty()
     }
 }
 
@@ -226,8 +232,8 @@ impl Archive {
     /// Set the retention policy (docs/FORMAT.md section 12) from its JSON
     /// text. Every load-time check runs; a locked policy in force only
     /// accepts a replacement that keeps data at least as long
-    /// ([`Policy::check_update`]). Kept as `retention.json`; audited as
-    /// `policy_changed` with the policy's hash.
+    /// ([`Policy::check_update`]). Kept in the record file under a MAC of
+    /// the master key; audited as `policy_changed` with the policy's hash.
     pub fn set_retention_policy(&self, json: &str, actor: &str, now: i64) -> Result<()> {
         check_name("actor", actor)?;
         let new = Policy::from_json(json)?;
@@ -238,7 +244,6 @@ impl Archive {
         if let Some(old) = slot.as_ref() {
             old.check_update(&new)?;
         }
-        super::write_replace(&self.dir.join(RETENTION), json.as_bytes())?;
         let mut e = Event::new(ms(now), EventKind::PolicyChanged, actor, Role::Owner, "");
         e.objects
             .push((ObjectKind::Policy, Id::Plain(hex(new.hash()))));
@@ -246,11 +251,7 @@ impl Archive {
             .insert("policy".into(), Value::Text(new.name().to_owned()));
         e.details
             .insert("version".into(), Value::Int(new.version() as i64));
-        {
-            let mut inner = self.inner()?;
-            inner.audit.append(&e)?;
-            inner.sync()?;
-        }
+        self.save_setting(super::control::SETTING_RETENTION, json.as_bytes(), e, now)?;
         *slot = Some(Arc::new(new));
         Ok(())
     }
@@ -897,7 +898,8 @@ impl Archive {
     pub fn verify(&self) -> Result<VerifyReport> {
         let mut inner = self.inner()?;
         inner.sync()?;
-        let audited = audited_messages(&mut inner)?;
+        let mut settings = HashMap::new();
+        let audited = audited_messages(&mut inner, Some(&mut settings))?;
         let mut r = VerifyReport {
             audit_records: inner.audit.size(),
             ..VerifyReport::default()
@@ -929,6 +931,13 @@ impl Archive {
             }
         }
         r.removed.sort();
+        for kind in [SETTING_TWO_PERSON, SETTING_RETENTION] {
+            let name = setting_name(kind);
+            let current = inner.settings.get(&kind).map(|(body, ..)| sha256(body));
+            if current.as_ref() != settings.get(name) {
+                r.settings.push(name.to_owned());
+            }
+        }
         Ok(r)
     }
 
@@ -936,7 +945,7 @@ impl Archive {
     /// was lost get it now.
     pub(super) fn recover_audit(&self) -> Result<usize> {
         let mut inner = self.inner()?;
-        let audited = audited_messages(&mut inner)?;
+        let audited = audited_messages(&mut inner, None)?;
         let mut missing = Vec::new();
         for c in &inner.convs {
             for m in &c.messages {
@@ -969,18 +978,7 @@ impl Archive {
     /// Where each conversation stands, for reports.
     pub fn state(&self, conversation: &str) -> Result<State> {
         let inner = self.inner()?;
-        let c = &inner.convs[inner.conv(conversation)?];
-        Ok(if c.disposed.is_some() {
-            State::Disposed
-        } else if inner
-            .customers
-            .get(&c.entry.customer)
-            .is_some_and(CustomerState::restricted)
-        {
-            State::Restricted
-        } else {
-            State::Live
-        })
+        Ok(inner.state_of(&inner.convs[inner.conv(conversation)?]))
     }
 }
 
@@ -1013,10 +1011,28 @@ fn no_policy_decision(r: &Record, now: i64) -> Decision {
 
 /// (conversation, message) -> record hash of every `message_archived`
 /// event in the audit log.
-fn audited_messages(inner: &mut Inner) -> Result<HashMap<(String, String), [u8; 32]>> {
+/// (conversation, message) -> record hash of every archived message the
+/// audit log holds; with `settings`, also the hash of each setting's last
+/// change, by name.
+fn audited_messages(
+    inner: &mut Inner,
+    mut settings: Option<&mut HashMap<String, [u8; 32]>>,
+) -> Result<HashMap<(String, String), [u8; 32]>> {
     let mut out = HashMap::new();
     inner.audit.for_each_record(|_, record| {
         let (_, e) = Event::decode(&record[32..])?;
+        if e.kind == EventKind::PolicyChanged {
+            if let (Some(s), Some(Value::Text(name)), Some(Value::Bytes(h))) = (
+                settings.as_deref_mut(),
+                e.details.get("setting"),
+                e.details.get("sha256"),
+            ) {
+                if let Ok(h) = <[u8; 32]>::try_from(h.as_slice()) {
+                    s.insert(name.clone(), h);
+                }
+            }
+            return Ok(true);
+        }
         if e.kind != EventKind::MessageArchived {
             return Ok(true);
         }
@@ -1041,8 +1057,26 @@ fn audited_messages(inner: &mut Inner) -> Result<HashMap<(String, String), [u8; 
 }
 
 impl Inner {
+    /// Where a conversation stands: disposed of, restricted (its
+    /// customer asked for erasure or withdrew consent), or live.
+    pub(super) fn state_of(&self, c: &ConvState) -> State {
+        if c.disposed.is_some() {
+            State::Disposed
+        } else if self
+            .customers
+            .get(&c.entry.customer)
+            .is_some_and(CustomerState::restricted)
+        {
+            State::Restricted
+        } else {
+            State::Live
+        }
+    }
+
     /// Forget the state built from the record file (before a replay).
     fn reset(&mut self) {
+        self.requests.clear();
+        self.settings.clear();
         self.convs.clear();
         self.by_id.clear();
         self.blind.clear();

@@ -109,11 +109,23 @@ pub(crate) enum Entry {
         nonce: [u8; 16],
         expires: i64,
         requested_by: String,
+        /// SHA-256 of the request's full text.
+        text_sha256: [u8; 32],
     },
     /// An approval request used up by the operation it authorized.
     ApprovalUsed {
         nonce: [u8; 16],
         time: i64,
+    },
+    /// A setting of the archive (1 the two-person rule, 2 the retention
+    /// policy): its whole text, when it was set, and an HMAC-SHA256 under a
+    /// key derived from the master key (so nobody without the key can
+    /// replace it).
+    Setting {
+        kind: u8,
+        body: Vec<u8>,
+        time: i64,
+        mac: [u8; 32],
     },
     /// 1 deleted, 2 edited by an agent.
     AgentAction {
@@ -301,16 +313,30 @@ impl Entry {
                 nonce,
                 expires,
                 requested_by,
+                text_sha256,
             } => {
                 o.put_u8(12);
                 o.put(nonce);
                 o.put_i64(*expires);
                 o.put_lp16(requested_by.as_bytes());
+                o.put(text_sha256);
             }
             Entry::ApprovalUsed { nonce, time } => {
                 o.put_u8(13);
                 o.put(nonce);
                 o.put_i64(*time);
+            }
+            Entry::Setting {
+                kind,
+                body,
+                time,
+                mac,
+            } => {
+                o.put_u8(14);
+                o.put_u8(*kind);
+                o.put_i64(*time);
+                put_lp32(&mut o, body);
+                o.put(mac);
             }
         }
         o
@@ -428,10 +454,17 @@ impl Entry {
                 nonce: r.array()?,
                 expires: r.i64()?,
                 requested_by: str16(&mut r)?,
+                text_sha256: r.array()?,
             },
             13 => Entry::ApprovalUsed {
                 nonce: r.array()?,
                 time: r.i64()?,
+            },
+            14 => Entry::Setting {
+                kind: r.u8()?,
+                time: r.i64()?,
+                body: lp32(&mut r)?,
+                mac: r.array()?,
             },
             t => return Err(Error::malformed(format!("unknown archive record type {t}"))),
         };
@@ -525,10 +558,17 @@ mod tests {
                 nonce: [8; 16],
                 expires: 16,
                 requested_by: "admin".into(),
+                text_sha256: [9; 32],
             },
             Entry::ApprovalUsed {
                 nonce: [8; 16],
                 time: 17,
+            },
+            Entry::Setting {
+                kind: 1,
+                body: b"threshold: 2\n".to_vec(),
+                time: 18,
+                mac: [10; 32],
             },
         ];
         for e in entries {

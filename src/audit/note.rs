@@ -168,6 +168,11 @@ impl NoteVerifier {
     pub fn key_id(&self) -> u32 {
         self.id
     }
+
+    /// The 32-byte Ed25519 public key.
+    pub fn public_key(&self) -> [u8; 32] {
+        self.key.to_bytes()
+    }
 }
 
 /// Who signs notes: a name and an Ed25519 private key.

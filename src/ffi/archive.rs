@@ -24,8 +24,8 @@ use serde_json::{json, Value as Json};
 
 use crate::archive::{
     approve, Archive, Behaviour, ConsentEvent, ConsentRule, Conversation, ErasureState,
-    ErasureStatus, ExportFormat, Filter, Message, Operation, Options, Protect, Report, Stats,
-    SweepReport, TwoPersonRule, Unlock, View,
+    ErasureStatus, ExportFormat, Filter, KeyDestination, Message, Operation, Options, Protect,
+    Report, ShareHolder, Stats, SweepReport, TwoPersonRule, Unlock, View,
 };
 use crate::audit::CommitPolicy;
 use crate::audit::NoteVerifier;
@@ -1307,6 +1307,9 @@ pub struct chatvault_archive_verify_report {
     pub removed: usize,
     /// Stored with no audit record.
     pub unaudited: usize,
+    /// Settings (two-person rule, retention policy) in force that are not
+    /// the last change of them the audit log holds.
+    pub settings_altered: usize,
     /// 1 if nothing was altered, removed or slipped in.
     pub consistent: u8,
 }
@@ -1332,6 +1335,7 @@ pub extern "C" fn chatvault_archive_verify(
             altered: r.altered.len(),
             removed: r.removed.len(),
             unaudited: r.unaudited.len(),
+            settings_altered: r.settings.len(),
             consistent: u8::from(r.is_consistent()),
         });
         Ok(())
@@ -1795,16 +1799,58 @@ pub extern "C" fn chatvault_archive_request_agent_grant(
     }
 }
 
-/// Write an approval request for exporting the master key as `threshold`
-/// of `count` shares (`chatvault_archive_export_master_key_shares`); see
-/// `chatvault_archive_request_release_hold`.
+/// One holder of a share of the master key: a name and the public key
+/// (`chatvault_grantee_public`, CHATVAULT_GRANTEE_PUBLIC_LEN bytes) the
+/// share is sealed to.
+///
+/// Thread safety: a plain value.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct chatvault_share_holder {
+    /// The holder's name (UTF-8).
+    pub name: *const u8,
+    /// Bytes in `name`.
+    pub name_len: usize,
+    /// The holder's public key.
+    pub public_key: [u8; CHATVAULT_GRANTEE_PUBLIC_LEN],
+}
+
+fn holders_from(
+    holders: *const chatvault_share_holder,
+    n: usize,
+) -> Result<Vec<ShareHolder>, FfiError> {
+    if holders.is_null() {
+        return Err(FfiError::null("holders"));
+    }
+    if n > 255 {
+        return Err(FfiError::invalid("at most 255 share holders"));
+    }
+    // SAFETY: non-NULL and the caller promises `n` readable, aligned
+    // elements, unchanged during the call; the slice does not outlive it.
+    let hs = unsafe { std::slice::from_raw_parts(holders, n) };
+    hs.iter()
+        .map(|h| {
+            Ok(ShareHolder {
+                name: input_str(h.name, h.name_len, "holders[i].name")?.to_owned(),
+                public: GranteePublic::from_bytes(h.public_key),
+            })
+        })
+        .collect()
+}
+
+/// Write an approval request for splitting the master key among the
+/// `holders_len` holders, `threshold` of whose shares recover it
+/// (`chatvault_archive_export_master_key_shares`); the request names each
+/// holder and key. See `chatvault_archive_request_release_hold`.
 ///
 /// Thread safety: may be called concurrently.
 #[no_mangle]
 pub extern "C" fn chatvault_archive_request_master_key_shares(
     archive: *const chatvault_archive,
     threshold: u8,
-    count: u8,
+    holders: *const chatvault_share_holder,
+    holders_len: usize,
     requested_by: *const u8,
     requested_by_len: usize,
     now: i64,
@@ -1813,8 +1859,9 @@ pub extern "C" fn chatvault_archive_request_master_key_shares(
 ) -> chatvault_result {
     ffi_panic_boundary! {
         let a = try_ref(archive, "archive")?;
-        let form = format!("shares {threshold} of {count}");
-        request_out(a, &Operation::ExportMasterKey { form: &form }, requested_by,
+        let holders = holders_from(holders, holders_len)?;
+        let destination = KeyDestination::Shares { threshold, holders: &holders };
+        request_out(a, &Operation::ExportMasterKey { destination }, requested_by,
             requested_by_len, now, valid_for, out)
     }
 }
@@ -1865,30 +1912,71 @@ pub extern "C" fn chatvault_archive_approve(
     }
 }
 
-/// Export the master key as `threshold` of `count` shares, under
-/// two-person control (`approvals` as for `chatvault_archive_hold`),
-/// audited. `*out` receives the shares.
+/// Split the master key among the `holders_len` holders, `threshold` of
+/// whose shares recover it, under two-person control (`approvals` as for
+/// `chatvault_archive_hold`, of a request from
+/// `chatvault_archive_request_master_key_shares` naming the same holders),
+/// audited. `out` points to `holders_len` slots: slot i receives holder i's
+/// share sealed to their key (open it with `chatvault_key_share_open`),
+/// freed with `chatvault_bytes_free`; on failure every slot is left
+/// untouched.
 ///
 /// Thread safety: may be called concurrently.
 #[no_mangle]
 pub extern "C" fn chatvault_archive_export_master_key_shares(
     archive: *const chatvault_archive,
     threshold: u8,
-    count: u8,
+    holders: *const chatvault_share_holder,
+    holders_len: usize,
     actor: *const u8,
     actor_len: usize,
     approvals: *const *const u8,
     approval_lens: *const usize,
     approvals_len: usize,
     now: i64,
-    out: *mut *mut chatvault_key_shares,
+    out: *mut *mut chatvault_bytes,
 ) -> chatvault_result {
     ffi_panic_boundary! {
         let a = try_ref(archive, "archive")?;
+        let holders = holders_from(holders, holders_len)?;
         let actor = input_str(actor, actor_len, "actor")?;
         let approvals = approvals_from(approvals, approval_lens, approvals_len)?;
+        if out.is_null() {
+            return Err(FfiError::null("out"));
+        }
+        let sealed = a.export_master_key_shares(threshold, &holders, actor, &approvals, now)?;
+        for (i, blob) in sealed.into_iter().enumerate() {
+            // `wrapping_add` stays in the caller's array of `holders_len`
+            // slots: one sealed share per holder.
+            put_bytes(out_ptr(out.wrapping_add(i), "out")?, blob);
+        }
+        Ok(())
+    }
+}
+
+/// Open a share of the master key sealed to `secret`'s holder by the
+/// tenant of `tenant_public` (from
+/// `chatvault_archive_export_master_key_shares`): `*out` receives the
+/// share's bytes (docs/FORMAT.md section 15) for
+/// `chatvault_archive_open_with_shares`, secret, zeroized by
+/// `chatvault_bytes_free`. Another holder's share:
+/// CHATVAULT_RESULT_GRANT_INVALID; tampered: DECRYPT or GRANT_INVALID.
+///
+/// Thread safety: may be called from any thread.
+#[no_mangle]
+pub extern "C" fn chatvault_key_share_open(
+    blob: *const u8,
+    blob_len: usize,
+    secret: *const chatvault_grantee_secret,
+    tenant_public: *const chatvault_tenant_public,
+    out: *mut *mut chatvault_bytes,
+) -> chatvault_result {
+    ffi_panic_boundary! {
+        let blob = input_bytes(blob, blob_len, "blob")?;
+        let secret = try_ref(secret, "secret")?;
+        let tp = try_ref(tenant_public, "tenant_public")?;
         let out = out_ptr(out, "out")?;
-        out.write(box_into_ptr(a.export_master_key_shares(threshold, count, actor, &approvals, now)?));
+        put_secret(out, crate::keys::open_key_share(blob, secret, tp)?.to_bytes());
         Ok(())
     }
 }

@@ -51,6 +51,9 @@ pub(crate) enum Kind {
     /// Not a grant: an export of archive data for a recipient
     /// ([`open_export`]).
     Export = 3,
+    /// Not a grant: a share of the master key for its holder
+    /// ([`open_key_share`]).
+    KeyShare = 4,
 }
 
 /// A grantee's secret: the X25519 private key that grants are sealed to.
@@ -640,6 +643,19 @@ pub fn open_export(
     tenant: &TenantPublic,
 ) -> Result<Zeroizing<Vec<u8>>> {
     open(blob, Kind::Export, secret, tenant)
+}
+
+/// Open a share of the master key the tenant's archive sealed to
+/// `secret`'s holder (`chatvault::archive::Archive::export_master_key_shares`),
+/// checking the tenant's signature. Another holder's share:
+/// [`ErrorKind::GrantInvalid`]; tampered or another tenant's: `Decrypt` or
+/// `GrantInvalid`; a grant or an export: `InvalidInput`.
+pub fn open_key_share(
+    blob: &[u8],
+    secret: &GranteeSecret,
+    tenant: &TenantPublic,
+) -> Result<super::KeyShare> {
+    super::KeyShare::from_bytes(&open(blob, Kind::KeyShare, secret, tenant)?)
 }
 
 fn fetch(store: &dyn KeyStore, loc: &super::Locator) -> Result<Vec<u8>> {

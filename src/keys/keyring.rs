@@ -538,6 +538,16 @@ impl Keyring {
         grant::seal(self, recipient, grant::Kind::Export, payload)
     }
 
+    /// Seal a share of the master key to its holder, signed by the
+    /// tenant: [`open_key_share`](super::open_key_share) opens it.
+    pub(crate) fn seal_key_share(
+        &self,
+        holder: &GranteePublic,
+        share: &super::KeyShare,
+    ) -> Result<Vec<u8>> {
+        grant::seal(self, holder, grant::Kind::KeyShare, &share.to_bytes())
+    }
+
     /// The master key.
     pub(crate) fn master(&self) -> &MasterKey {
         &self.master

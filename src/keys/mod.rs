@@ -35,8 +35,8 @@ mod wrap;
 
 pub use file_store::FileKeyStore;
 pub use grant::{
-    open_export, AgentGrant, AgentScope, GranteePublic, GranteeSecret, SupervisorGrant,
-    SupervisorScope, TenantPublic, Validity,
+    open_export, open_key_share, AgentGrant, AgentScope, GranteePublic, GranteeSecret,
+    SupervisorGrant, SupervisorScope, TenantPublic, Validity,
 };
 pub use keyring::{Keyring, Rotation};
 pub use shares::{KeyShare, MAX_SHARES};

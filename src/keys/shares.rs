@@ -25,7 +25,7 @@ pub const MAX_SHARES: u8 = 255;
 
 /// One share of a master key. Hand each to its holder over a secure
 /// channel (or wrapped under the holder's own key); its bytes are secret.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct KeyShare {
     tenant: String,
     threshold: u8,
@@ -34,6 +34,22 @@ pub struct KeyShare {
     key_id: [u8; 32],
     y: Zeroizing<[u8; 32]>,
 }
+
+/// Compared in constant time (the share's secret bytes included).
+impl PartialEq for KeyShare {
+    fn eq(&self, other: &KeyShare) -> bool {
+        use subtle::ConstantTimeEq;
+        let public = self.tenant == other.tenant
+            && self.threshold == other.threshold
+            && self.count == other.count
+            && self.index == other.index
+            && self.key_id == other.key_id;
+        let secret: bool = self.y[..].ct_eq(&other.y[..]).into();
+        public & secret
+    }
+}
+
+impl Eq for KeyShare {}
 
 impl std::fmt::Debug for KeyShare {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

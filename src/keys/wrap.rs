@@ -56,6 +56,11 @@ impl Argon2Params {
     /// Most lanes an import accepts.
     pub const MAX_LANES: u32 = 16;
 
+    /// As an approval request names them: `argon2id m=65536 t=3 p=1`.
+    pub(crate) fn describe(&self) -> String {
+        format!("argon2id m={} t={} p={}", self.m_kib, self.t, self.p)
+    }
+
     /// Custom parameters: `memory_kib` of memory, `passes` passes, `lanes`
     /// lanes. Below RFC 9106's recommendations is allowed (tests, small
     /// devices) but weakens the passphrase; above the MAX_* bounds is refused.
@@ -123,6 +128,14 @@ impl Kek {
         Kek {
             secret: Zeroizing::new(bytes),
         }
+    }
+
+    /// A short public fingerprint (hex of the first 8 bytes of its key
+    /// id, as [`MasterKey::fingerprint`](super::MasterKey::fingerprint)),
+    /// safe to show: how an approval request names the KEK a master key
+    /// export is wrapped under.
+    pub fn fingerprint(&self) -> String {
+        crate::seal::hex_prefix(&crate::seal::key_id(&self.secret))
     }
 }
 

@@ -438,7 +438,8 @@ static void test_workflow(void) {
     chatvault_archive_verify_report vr;
     memset(&vr, 0, sizeof vr);
     OK(chatvault_archive_verify(a, &vr));
-    CHECK(vr.consistent == 1 && vr.altered == 0 && vr.removed == 0 && vr.unaudited == 0);
+    CHECK(vr.consistent == 1 && vr.altered == 0 && vr.removed == 0 && vr.unaudited == 0 &&
+          vr.settings_altered == 0);
     CHECK(vr.audit_records > 10);
     OK(chatvault_archive_checkpoint(a, &json));
     CHECK(json != NULL && json->len > 11 && memcmp(json->data, "acme/audit\n", 11) == 0);
@@ -558,7 +559,7 @@ static void test_shares_and_two_person(void) {
               CHATVAULT_RESULT_REFUSED);
     chatvault_bytes *request = NULL, *ap[2] = {NULL, NULL};
     OK(chatvault_archive_request_release_hold(a, STR("c1"), STR("legal"), JAN1, 600, &request));
-    CHECK(bytes_has(request, "operation: release_hold\nconversation: c1\n"));
+    CHECK(bytes_has(request, "operation: release_hold\nconversation: \"c1\"\n"));
     OK(chatvault_archive_approve(request->data, request->len, signer[0], &ap[0]));
     OK(chatvault_archive_approve(request->data, request->len, signer[2], &ap[1]));
     const uint8_t *aptr[2] = {ap[0]->data, ap[1]->data};
@@ -575,27 +576,71 @@ static void test_shares_and_two_person(void) {
     chatvault_bytes_free(ap[0]);
     chatvault_bytes_free(ap[1]);
 
-    /* The master key as shares, with approvals; then opened with two. */
-    OK(chatvault_archive_request_master_key_shares(a, 2, 3, STR("owner"), JAN1, 600, &request));
+    /* The master key split among three named holders, with approvals;
+     * each holder opens their own sealed share; two open the archive. */
+    chatvault_grantee_secret *hs[3] = {NULL, NULL, NULL};
+    chatvault_share_holder holders[3];
+    const char *hnames[3] = {"wang", "zhou", "sun"};
+    for (int i = 0; i < 3; i++) {
+        OK(chatvault_grantee_secret_generate(&hs[i]));
+        holders[i].name = (const uint8_t *)hnames[i];
+        holders[i].name_len = strlen(hnames[i]);
+        OK(chatvault_grantee_secret_public(hs[i], holders[i].public_key,
+                                           sizeof holders[i].public_key));
+    }
+    EXPECT_RC(chatvault_archive_request_master_key_shares(a, 2, NULL, 3, STR("owner"), JAN1, 600,
+                                                          &request),
+              CHATVAULT_RESULT_NULL_POINTER);
+    EXPECT_RC(chatvault_archive_request_master_key_shares(a, 4, holders, 3, STR("owner"), JAN1,
+                                                          600, &request),
+              CHATVAULT_RESULT_INVALID_ARGUMENT);
+    OK(chatvault_archive_request_master_key_shares(a, 2, holders, 3, STR("owner"), JAN1, 600,
+                                                   &request));
+    CHECK(bytes_has(request, "shares: 2 of 3\nholder: \"wang\" "));
     OK(chatvault_archive_approve(request->data, request->len, signer[1], &ap[0]));
     OK(chatvault_archive_approve(request->data, request->len, signer[2], &ap[1]));
     aptr[0] = ap[0]->data;
     aptr[1] = ap[1]->data;
     alen[0] = ap[0]->len;
     alen[1] = ap[1]->len;
-    shares = NULL;
-    EXPECT_RC(chatvault_archive_export_master_key_shares(a, 2, 3, STR("owner"), NULL, NULL, 0,
-                                                         JAN1 + 3, &shares),
+    chatvault_bytes *sealed[3] = {NULL, NULL, NULL};
+    EXPECT_RC(chatvault_archive_export_master_key_shares(a, 2, holders, 3, STR("owner"), NULL,
+                                                         NULL, 0, JAN1 + 3, sealed),
               CHATVAULT_RESULT_REFUSED);
-    OK(chatvault_archive_export_master_key_shares(a, 2, 3, STR("owner"), aptr, alen, 2, JAN1 + 3,
-                                                  &shares));
+    CHECK(sealed[0] == NULL && sealed[1] == NULL && sealed[2] == NULL);
+    EXPECT_RC(chatvault_archive_export_master_key_shares(a, 2, holders, 3, STR("owner"), aptr,
+                                                         alen, 2, JAN1 + 3, NULL),
+              CHATVAULT_RESULT_NULL_POINTER);
+    OK(chatvault_archive_export_master_key_shares(a, 2, holders, 3, STR("owner"), aptr, alen, 2,
+                                                  JAN1 + 3, sealed));
+    CHECK(sealed[0] != NULL && sealed[1] != NULL && sealed[2] != NULL);
+    const chatvault_tenant_public *tp = NULL;
+    OK(chatvault_archive_tenant_public(a, &tp));
     chatvault_bytes_free(request);
     chatvault_bytes_free(ap[0]);
     chatvault_bytes_free(ap[1]);
     chatvault_archive_free(a);
     for (size_t i = 0; i < 2; i++) {
-        OK(chatvault_key_shares_get(shares, i, &s[i]));
+        OK(chatvault_key_share_open(sealed[i + 1]->data, sealed[i + 1]->len, hs[i + 1], tp, &s[i]));
     }
+    /* Only its holder opens a share; a tampered share does not open. */
+    chatvault_bytes *wrong = NULL;
+    EXPECT_RC(chatvault_key_share_open(sealed[0]->data, sealed[0]->len, hs[1], tp, &wrong),
+              CHATVAULT_RESULT_GRANT_INVALID);
+    uint8_t *tampered = malloc(sealed[0]->len);
+    CHECK(tampered != NULL);
+    memcpy(tampered, sealed[0]->data, sealed[0]->len);
+    tampered[sealed[0]->len - 1] ^= 1;
+    CHECK(chatvault_key_share_open(tampered, sealed[0]->len, hs[0], tp, &wrong) !=
+          CHATVAULT_RESULT_OK);
+    free(tampered);
+    EXPECT_RC(chatvault_key_share_open(NULL, 5, hs[0], tp, &wrong), CHATVAULT_RESULT_NULL_POINTER);
+    CHECK(wrong == NULL);
+    for (int i = 0; i < 3; i++) {
+        chatvault_bytes_free(sealed[i]);
+        chatvault_grantee_secret_free(hs[i]);
+    }
+    chatvault_tenant_public_free(tp);
     const uint8_t *sp[2] = {s[0]->data, s[1]->data};
     size_t sl[2] = {s[0]->len, s[1]->len};
     a = NULL;
@@ -605,7 +650,6 @@ static void test_shares_and_two_person(void) {
     chatvault_archive_free(a);
     chatvault_bytes_free(s[0]);
     chatvault_bytes_free(s[1]);
-    chatvault_key_shares_free(shares);
     for (int i = 0; i < 3; i++) {
         chatvault_audit_note_signer_free(signer[i]);
         chatvault_audit_note_verifier_free((chatvault_audit_note_verifier *)vs[i]);
