@@ -1916,6 +1916,15 @@ typedef struct chatvault_archive_verify_report {
      */
     size_t settings_altered;
     /**
+     * Conversations whose legal holds are not the ones the audit log saw.
+     */
+    size_t holds_altered;
+    /**
+     * Conversations disposed of without the audit log's word, or the
+     * other way round.
+     */
+    size_t disposals_altered;
+    /**
      * 1 if nothing was altered, removed or slipped in.
      */
     uint8_t consistent;
@@ -3013,8 +3022,9 @@ chatvault_result chatvault_archive_search(const struct chatvault_archive *archiv
 /**
  * Send every live report to `callback` with `user_data` (see
  * `chatvault_archive_reporter`); NULL stops. The callback and user data
- * must stay usable, from any thread that uses the archive, until another
- * reporter is set or the archive is freed.
+ * must stay usable, from any thread that uses the archive, until the
+ * archive is freed: a call on another thread that began before this one
+ * returned may still be delivering a report to the old reporter.
  *
  * Thread safety: may be called concurrently.
  */
@@ -3126,7 +3136,8 @@ chatvault_result chatvault_archive_subject_access_export(const struct chatvault_
  * On success `*out` receives JSON, freed with `chatvault_bytes_free`:
  * `{"evaluated", "kept", "restricted", "held", "applied":
  * [{"conversation", "action", "why"}], "erasures_completed", "compacted":
- * {"before", "after"} or null}`.
+ * {"before", "after"} or null, "skipped": [{"conversation", "why"}]}`
+ * (conversations the policy could not evaluate, left as they are).
  *
  * Thread safety: may be called concurrently.
  */

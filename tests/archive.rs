@@ -469,7 +469,7 @@ fn erasure_waits_for_the_floor_then_shreds_everything() {
             .kind(),
         ErrorKind::Refused
     );
-    // Search no longer finds the shredded conversation.
+    // Search finds neither the shredded nor the restricted conversation.
     let hits = a
         .search(
             "sup",
@@ -480,7 +480,7 @@ fn erasure_waits_for_the_floor_then_shreds_everything() {
         )
         .unwrap();
     let convs: Vec<&str> = hits.iter().map(|h| h.conversation.as_str()).collect();
-    assert_eq!(convs, ["c1", "c3"]);
+    assert_eq!(convs, ["c3"]);
 
     // An approval request on record does not trouble the compaction's
     // replay.
@@ -799,6 +799,65 @@ fn tampering_with_the_record_file_is_found() {
     let r = a.verify().unwrap();
     assert_eq!(r.removed, vec![("c1".to_owned(), "m1".to_owned())]);
     assert!(!r.is_consistent());
+}
+
+#[test]
+fn records_slipped_into_the_file_do_not_release_holds_or_hide_removals() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    // Everything is due at once: a one-day general ceiling.
+    a.set_retention_policy(POLICY, "owner", T0).unwrap();
+    for c in ["c1", "c2"] {
+        a.start_conversation(&conv(c, "sales", "cust-1", T0))
+            .unwrap();
+        a.ingest(&Message::customer(c, "m1", T0 + 1, "hello"))
+            .unwrap();
+    }
+    a.set_hold("c1", "legal", "case 1", T0 + 2).unwrap();
+    drop(a);
+    let path = dir.path().join("records/journal.cvar");
+    let good = std::fs::read(&path).unwrap();
+    let frame = |body: Vec<u8>| {
+        let mut f = (body.len() as u32).to_be_bytes().to_vec();
+        f.extend_from_slice(&body);
+        let crc = crc32c(&f);
+        f.extend_from_slice(&crc.to_be_bytes());
+        f
+    };
+    let lp = |s: &str| {
+        let mut v = (s.len() as u16).to_be_bytes().to_vec();
+        v.extend_from_slice(s.as_bytes());
+        v
+    };
+    // A hold release nobody made (type 5, set = 0), with a valid checksum.
+    let mut release = vec![5];
+    release.extend(lp("c1"));
+    release.push(0);
+    release.extend(lp("x"));
+    release.extend(lp(""));
+    release.extend((T0 + 3).to_be_bytes());
+    // And c2 "disposed of" (type 9, shredded), its message frame cut.
+    let mut disposed = vec![9];
+    disposed.extend(lp("c2"));
+    disposed.push(4);
+    disposed.extend((T0 + 3).to_be_bytes());
+    let mut bad = good.clone();
+    bad.extend(frame(release));
+    bad.extend(frame(disposed));
+    std::fs::write(&path, &bad).unwrap();
+    let a = reopen(dir.path());
+    assert!(!a.list(&Filter::default()).unwrap()[0].held);
+    let v = a.verify().unwrap();
+    assert_eq!(v.holds, ["c1"]);
+    assert_eq!(v.disposals, ["c2"]);
+    assert!(!v.is_consistent());
+    // The sweep does not destroy a conversation whose holds disagree with
+    // the audit log.
+    let r = a.sweep("system", T0 + 800 * DAY).unwrap();
+    assert!(r.applied.iter().all(|x| x.conversation != "c1"), "{r:?}");
+    assert_eq!(r.skipped.len(), 1, "{r:?}");
+    assert_eq!(r.skipped[0].0, "c1");
+    assert_ne!(a.state("c1").unwrap(), State::Disposed);
 }
 
 #[test]
@@ -1141,6 +1200,123 @@ fn two_person_control_of_dangerous_operations() {
             .kind(),
         ErrorKind::Decrypt
     );
+}
+
+#[test]
+fn an_erasure_wins_over_a_concurrent_ingest_and_keys_stay_shredded() {
+    use chatvault::keys::DataKeyId;
+    let dir = tempfile::tempdir().unwrap();
+    let a = Arc::new(create(dir.path(), Options::default()));
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    a.ingest(&Message::customer("c1", "m0", T0 + 1, "手机 13800138000"))
+        .unwrap();
+    // One thread ingests messages with phone numbers while the customer's
+    // erasure (no retention policy: nothing to wait for) runs.
+    let writer = {
+        let a = a.clone();
+        std::thread::spawn(move || {
+            let mut refused_after = 0;
+            for i in 1..400 {
+                let text = format!("电话 1380013{:04}", 8000 + i);
+                match a.ingest(&Message::customer("c1", &format!("m{i}"), T0 + 2, &text)) {
+                    Ok(_) => assert_eq!(refused_after, 0, "stored after a refusal"),
+                    Err(e) => {
+                        assert_eq!(e.kind(), ErrorKind::Refused, "{e}");
+                        refused_after += 1;
+                    }
+                }
+            }
+            refused_after
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let s = a
+        .request_erasure("cust-1", &mut |c| c == "cust-1", T0 + 3)
+        .unwrap();
+    assert_eq!(s.state, ErasureState::Completed);
+    let refused = writer.join().unwrap();
+    assert!(refused > 0, "the writer finished before the erasure");
+    // Whatever the interleaving: no key of the conversation or the
+    // customer came back, and nothing is stored.
+    let ring = a.keyring();
+    assert_eq!(
+        ring.data_key(&DataKeyId::conversation("sales", "c1"))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::KeyNotFound
+    );
+    for class in IdClass::ALL {
+        assert_eq!(
+            ring.data_key(&DataKeyId::customer("cust-1", class))
+                .unwrap_err()
+                .kind(),
+            ErrorKind::KeyNotFound,
+            "{class:?}"
+        );
+    }
+    assert_eq!(a.state("c1").unwrap(), State::Disposed);
+    let v = a.verify().unwrap();
+    assert_eq!(v.messages, 0);
+    assert!(v.is_consistent(), "{v:?}");
+    // Starting a conversation of that id again creates no key either.
+    assert!(a
+        .start_conversation(&conv("c1", "sales", "cust-9", T0 + 9))
+        .is_err());
+    assert!(ring
+        .data_key(&DataKeyId::conversation("sales", "c1"))
+        .is_err());
+}
+
+#[test]
+fn times_out_of_range_and_oversized_names_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.set_retention_policy(POLICY, "owner", T0).unwrap();
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    for t in [i64::MAX, -1, i64::MIN, 253_402_300_800] {
+        for err in [
+            a.ingest(&Message::customer("c1", "m1", t, "hi"))
+                .unwrap_err(),
+            a.close("c1", t).unwrap_err(),
+            a.mark("c1", "dispute_resolved", t).unwrap_err(),
+            a.set_hold("c1", "legal", "case", t).unwrap_err(),
+            a.record_consent("cust-1", ConsentEvent::Given, t)
+                .unwrap_err(),
+            a.sweep("system", t).unwrap_err(),
+            a.today(t, 0).unwrap_err(),
+        ] {
+            assert_eq!(err.kind(), ErrorKind::InvalidInput, "{t}: {err}");
+        }
+    }
+    // A hold is not released before it was set.
+    a.set_hold("c1", "legal", "case", T0 + 100).unwrap();
+    let err = a.release_hold("c1", "legal", &[], T0 + 99).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    a.release_hold("c1", "legal", &[], T0 + 101).unwrap();
+    // A department too long for the audit log: refused before anything
+    // is recorded, so the device is still new afterwards.
+    let login = |dept: &str, t: i64| {
+        a.record_behaviour(
+            "agent-1",
+            Role::Agent,
+            dept,
+            Behaviour::Login { device: "pc-1" },
+            t,
+        )
+    };
+    assert!(login(&"d".repeat(300), T0).is_err());
+    assert!(login("sales", T0 + 1).unwrap());
+    // Every sweep and plan still works.
+    let r = a.sweep("system", T0 + 10).unwrap();
+    assert!(r.skipped.is_empty(), "{r:?}");
+    a.retention_plan(T0, T0 + 400 * DAY).unwrap();
+    // A scanner category name too long for a record is refused when built.
+    let mut b = DictionaryBuilder::new();
+    assert!(b.category(&"c".repeat(65)).is_err());
+    assert!(b.category("a\nb").is_err());
+    assert!(b.category(&"c".repeat(64)).is_ok());
 }
 
 #[test]

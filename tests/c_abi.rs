@@ -208,7 +208,16 @@ fn go_example_helpdesk() {
         return;
     }
     let lib = static_lib();
-    let gocache = out_dir().join("gocache");
+    // Go's build cache does not notice a changed header outside the
+    // module: a cache per header version keeps stale struct layouts out.
+    let header = std::fs::read(root().join("include/chatvault.h")).expect("the header");
+    let version = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        header.hash(&mut h);
+        h.finish()
+    };
+    let gocache = out_dir().join(format!("gocache-{version:016x}"));
     let run = |args: &[&str]| {
         let out = Command::new("go")
             .args(args)

@@ -598,7 +598,7 @@ pub fn verify_text(report: &DirReport, v: &VerifyReport) -> String {
     format!(
         "audit log: {} records verified (hash chain, Merkle tree, checksums), root {}\n\
          archive: {} stored message(s), {} match their audit record; altered {}, removed {}, \
-         unaudited {}, settings differing from their audited change {} -> {}",
+         unaudited {}; settings, holds and disposals differing from the audit log {} -> {}",
         report.records,
         super::hex(&report.root[..8]),
         v.messages,
@@ -606,7 +606,7 @@ pub fn verify_text(report: &DirReport, v: &VerifyReport) -> String {
         v.altered.len(),
         v.removed.len(),
         v.unaudited.len(),
-        v.settings.len(),
+        v.settings.len() + v.holds.len() + v.disposals.len(),
         if v.is_consistent() {
             "consistent"
         } else {

@@ -510,6 +510,13 @@ impl ConvState {
     fn held(&self) -> bool {
         self.holds.iter().any(|h| h.released_at.is_none())
     }
+
+    /// Disposed of (deleted or shredded), its content not yet removed
+    /// from the record file.
+    fn has_disposed_content(&self) -> bool {
+        self.disposed.is_some()
+            && (!self.messages.is_empty() || !self.entry.sealed_customer.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -521,6 +528,8 @@ struct CustomerState {
     erasure_completed: Option<i64>,
     /// The record of the request (holding the sealed customer id).
     erasure_loc: Option<Loc>,
+    /// Whether that record still holds the sealed customer id.
+    erasure_sealed: bool,
 }
 
 impl CustomerState {
@@ -697,13 +706,14 @@ impl Inner {
                 customer,
                 state,
                 time,
-                ..
+                sealed,
             } => {
                 let c = self.customers.entry(customer).or_default();
                 match state {
                     1 => {
                         c.erasure_requested = Some(time);
                         c.erasure_loc = Some(loc);
+                        c.erasure_sealed = !sealed.is_empty();
                     }
                     2 => c.erasure_completed = Some(time),
                     s => return Err(Error::malformed(format!("unknown erasure state {s}"))),
@@ -841,6 +851,19 @@ fn scan_action(n: u8) -> Result<scan::Action> {
     })
 }
 
+/// A caller's time, checked: 1970 to 9999 (Unix seconds), the range
+/// retention evaluates, so no stored time can stop a sweep.
+fn check_time(what: &str, t: i64) -> Result<()> {
+    use crate::retention::{MAX_TIME, MIN_TIME};
+    if (MIN_TIME..=MAX_TIME).contains(&t) {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "{what} {t} is outside {MIN_TIME}..={MAX_TIME} (Unix seconds, 1970 to 9999)"
+        )))
+    }
+}
+
 fn ms(secs: i64) -> i64 {
     secs.saturating_mul(1000)
 }
@@ -890,9 +913,14 @@ struct ArchiveCustomerKeys<'a> {
     customer: &'a str,
 }
 
+/// Never creates a key: a customer's class keys are created only under the
+/// archive's lock, checked against erasure ([`Archive::prefetch_customer_keys`]),
+/// so a key shredded by an erasure never comes back.
 impl ClassKeys for ArchiveCustomerKeys<'_> {
     fn class_key(&self, class: IdClass) -> Result<DataKey> {
-        self.archive.ring.customer_key(self.customer, class)
+        self.archive
+            .ring
+            .data_key(&DataKeyId::customer(self.customer, class))
     }
 
     fn sealer(&self, class: IdClass, suite: Suite) -> Result<Arc<Sealer>> {
@@ -1217,7 +1245,8 @@ impl Archive {
 
     /// Send every report (reported messages, sensitive behaviours,
     /// conversations due for review) to `reporter` as well as the audit
-    /// log; `None` stops.
+    /// log; `None` stops. A report being delivered on another thread when
+    /// this is called still reaches the old reporter.
     pub fn set_reporter(&self, reporter: Option<Reporter>) -> Result<()> {
         *self
             .reporter
@@ -1267,8 +1296,10 @@ impl Archive {
             Ok(k) => k,
             Err(e) if e.kind() == ErrorKind::KeyNotFound => {
                 let tag = self.customer_tag(customer)?;
-                let erased = self
-                    .inner()?
+                // Checked and created under the lock, as an erasure's
+                // shredding runs: a shredded key is never reborn.
+                let inner = self.inner()?;
+                let erased = inner
                     .customers
                     .get(&tag)
                     .is_some_and(|c| c.erasure_completed.is_some());
@@ -1293,13 +1324,16 @@ impl Archive {
         )?)))
     }
 
+    /// The conversation's sealer. Never creates the key (that happens once,
+    /// in [`start_conversation`](Self::start_conversation), under the
+    /// lock): a shredded conversation's key is `KeyNotFound`, not reborn.
     fn conv_sealer(&self, c: &ConvEntry) -> Result<Arc<Sealer>> {
         if let Some(s) = lock(&self.conv_sealers)?.get(&c.id) {
             return Ok(s.clone());
         }
         let key = self
             .ring
-            .conversation_key(&c.department, &c.id, c.started)?;
+            .data_key(&DataKeyId::conversation(&c.department, &c.id))?;
         let s = Arc::new(key.sealer(self.options.suite));
         let mut cache = lock(&self.conv_sealers)?;
         if cache.len() >= SEALER_CACHE {
@@ -1317,6 +1351,28 @@ impl Archive {
 
     fn event(&self, time: i64, kind: EventKind, actor: &str, role: Role, dept: &str) -> Event {
         Event::new(ms(time), kind, actor, role, dept)
+    }
+
+    /// `err`, unless conversation `id` may no longer take messages (its keys
+    /// went with an erasure or a sweep meanwhile): then that refusal.
+    fn refusal_or<T>(&self, id: &str, err: Error) -> Result<T> {
+        let inner = self.inner()?;
+        self.may_archive(&inner, inner.conv(id)?)?;
+        Err(err)
+    }
+
+    /// Whether conversation `ci` may take a message: not disposed of, and
+    /// its customer's consent rule met with no erasure requested.
+    fn may_archive(&self, inner: &Inner, ci: usize) -> Result<()> {
+        let c = &inner.convs[ci];
+        if c.disposed.is_some() {
+            return Err(refused(format!(
+                "conversation {:?} was disposed of by retention",
+                c.entry.id
+            )));
+        }
+        self.consent_ok(inner, &c.entry.customer)
+            .map_err(|why| refused(format!("message not archived: {why}")))
     }
 
     fn consent_ok(&self, inner: &Inner, customer: &Tag) -> std::result::Result<(), &'static str> {
@@ -1359,14 +1415,9 @@ impl Archive {
             check_name("tag", t)?;
         }
         crate::keys::DataKeyId::conversation(&c.department, &c.id).check()?;
+        check_time("start time", c.started)?;
+        crate::keys::day_of(c.started)?;
         let customer = self.customer_tag(&c.customer)?;
-        let key = self
-            .ring
-            .conversation_key(&c.department, &c.id, c.started)?;
-        let sealed_customer = key.sealer(self.options.suite).seal(
-            &Context::new(&self.tenant, &c.id, "customer"),
-            c.customer.as_bytes(),
-        )?;
         let mut inner = self.inner()?;
         if inner.by_id.contains_key(&c.id) {
             return Err(Error::invalid(format!(
@@ -1380,6 +1431,15 @@ impl Archive {
                 c.id
             )));
         }
+        // The only place a conversation key is created: under the lock,
+        // once the id is known to be new.
+        let key = self
+            .ring
+            .conversation_key(&c.department, &c.id, c.started)?;
+        let sealed_customer = key.sealer(self.options.suite).seal(
+            &Context::new(&self.tenant, &c.id, "customer"),
+            c.customer.as_bytes(),
+        )?;
         inner.record(Entry::Conversation(ConvEntry {
             id: c.id.clone(),
             department: c.department.clone(),
@@ -1408,6 +1468,7 @@ impl Archive {
     /// agent or customer.
     pub fn ingest(&self, m: &Message<'_>) -> Result<Ingested> {
         check_name("message id", m.id)?;
+        check_time("message time", m.time)?;
         let (direction, sender) = match m.role {
             Role::Agent => {
                 check_name("agent id", m.sender)?;
@@ -1437,15 +1498,7 @@ impl Archive {
                     m.id, m.conversation
                 )));
             }
-            if c.disposed.is_some() {
-                return Err(refused(format!(
-                    "conversation {:?} was disposed of by retention",
-                    m.conversation
-                )));
-            }
-            if let Err(why) = self.consent_ok(&inner, &c.entry.customer) {
-                return Err(refused(format!("message not archived: {why}")));
-            }
+            self.may_archive(&inner, ci)?;
             c.entry.clone()
         };
         let verdict = self.scanner.scan(m.text, direction)?;
@@ -1524,17 +1577,35 @@ impl Archive {
         let text = verdict.masked.as_deref().unwrap_or(m.text);
         let findings = self.detector.detect(text)?;
         let record_id = message_record(&conv.id, m.id);
-        let customer = self.conversation_customer(&conv)?;
+        let customer = self
+            .conversation_customer(&conv)
+            .or_else(|e| self.refusal_or(m.conversation, e))?;
+        {
+            // The customer's keys of the classes found, created under the
+            // lock after checking again: an erasure shreds them under the
+            // same lock, so they are never created after it.
+            let inner = self.inner()?;
+            self.may_archive(&inner, inner.conv(m.conversation)?)?;
+            let mut classes: Vec<IdClass> = findings.iter().map(|f| f.entity.class()).collect();
+            classes.sort_unstable();
+            classes.dedup();
+            for class in classes {
+                self.ring.customer_key(&customer, class)?;
+            }
+        }
         let keys = ArchiveCustomerKeys {
             archive: self,
             customer: &customer,
         };
-        let masked = self.masker.mask(
-            text,
-            &findings,
-            &keys,
-            &RecordRef::new(&self.tenant, &record_id),
-        )?;
+        let masked = self
+            .masker
+            .mask(
+                text,
+                &findings,
+                &keys,
+                &RecordRef::new(&self.tenant, &record_id),
+            )
+            .or_else(|e| self.refusal_or(m.conversation, e))?;
         let mut blind = Vec::with_capacity(findings.len());
         for f in &findings {
             let class = f.entity.class();
@@ -1557,10 +1628,15 @@ impl Archive {
             restore: masked.map.to_bytes(),
             blind,
         };
-        entry.sealed_text = self.conv_sealer(&conv)?.seal(
-            &Context::new(&self.tenant, &record_id, &text_field(&entry)),
-            masked.text.as_bytes(),
-        )?;
+        entry.sealed_text = self
+            .conv_sealer(&conv)
+            .and_then(|s| {
+                s.seal(
+                    &Context::new(&self.tenant, &record_id, &text_field(&entry)),
+                    masked.text.as_bytes(),
+                )
+            })
+            .or_else(|e| self.refusal_or(m.conversation, e))?;
         let mut reports = Vec::new();
         {
             let mut inner = self.inner()?;
@@ -1571,6 +1647,9 @@ impl Archive {
                     m.id, m.conversation
                 )));
             }
+            // Checked once more where it is stored: an erasure or a sweep
+            // since the checks above wins.
+            self.may_archive(&inner, ci)?;
             let body = inner.record(Entry::Message(entry))?;
             let actor = if sender.is_empty() {
                 "customer"
@@ -1864,7 +1943,9 @@ impl Archive {
     /// (written any way the blind index normalizes: `+86 138-0013-8000`
     /// finds `13800138000`), without decrypting anything. Audited as
     /// `archive_searched` (the class and the number of hits, never the
-    /// value).
+    /// value). Restricted conversations (the customer asked for erasure
+    /// or withdrew consent) and disposed-of ones are not searched: use
+    /// stops but storage.
     pub fn search(
         &self,
         actor: &str,
@@ -1885,7 +1966,7 @@ impl Archive {
                     .filter_map(|(ci, mi)| {
                         let c = &inner.convs[*ci as usize];
                         let m = &c.messages[*mi as usize];
-                        (c.disposed.is_none()).then(|| Hit {
+                        (inner.state_of(c) == State::Live).then(|| Hit {
                             conversation: c.entry.id.clone(),
                             message: m.id.clone(),
                             time: m.time,
@@ -1936,6 +2017,7 @@ impl Archive {
     /// conversation of the customer at once.
     pub fn record_consent(&self, customer: &str, event: ConsentEvent, now: i64) -> Result<()> {
         check_name("customer id", customer)?;
+        check_time("time", now)?;
         let tag = self.customer_tag(customer)?;
         let kind = match event {
             ConsentEvent::Withdrawn => EventKind::ConsentWithdrawn,
@@ -1979,6 +2061,10 @@ impl Archive {
         now: i64,
     ) -> Result<bool> {
         check_name("actor", actor)?;
+        if !department.is_empty() {
+            check_name("department", department)?;
+        }
+        check_time("time", now)?;
         let (entry, kind, conversation, message) = match behaviour {
             Behaviour::MessageDeleted {
                 conversation,
@@ -2069,6 +2155,7 @@ impl Archive {
 
     /// Close a conversation (its `closed` retention clock starts).
     pub fn close(&self, conversation: &str, now: i64) -> Result<()> {
+        check_time("time", now)?;
         let mut inner = self.inner()?;
         inner.conv(conversation)?;
         inner.record(Entry::Closed {
@@ -2082,6 +2169,7 @@ impl Archive {
     /// retention rules may count from.
     pub fn mark(&self, conversation: &str, name: &str, now: i64) -> Result<()> {
         check_name("event name", name)?;
+        check_time("time", now)?;
         let mut inner = self.inner()?;
         inner.conv(conversation)?;
         inner.record(Entry::Marker {
@@ -2126,6 +2214,7 @@ impl Archive {
 
     fn hold(&self, conversation: &str, by: &str, reason: &str, set: bool, now: i64) -> Result<()> {
         check_name("actor", by)?;
+        check_time("time", now)?;
         if reason.len() > record::MAX_NAME {
             return Err(Error::invalid("a hold's reason has at most 256 bytes"));
         }
@@ -2136,6 +2225,14 @@ impl Archive {
             return Err(Error::invalid(format!(
                 "conversation {conversation:?} has no active hold"
             )));
+        }
+        if let Some(h) = c.holds.iter().rev().find(|h| h.released_at.is_none()) {
+            if !set && now < h.set_at {
+                return Err(Error::invalid(format!(
+                    "a hold set at {} cannot be released at {now}, before it",
+                    h.set_at
+                )));
+            }
         }
         let mut e = self.event(
             now,

@@ -11,7 +11,7 @@ use super::record::{check_name, Entry, Tag};
 use super::{hex, ms, refused, sha256, Archive, ConvState, CustomerState, Inner, Report, State};
 use crate::audit::{Event, EventKind, Id, ObjectKind, Role, Value};
 use crate::error::{Error, ErrorKind, Result};
-use crate::keys::{DataKey, DataKeyId};
+use crate::keys::{DataKey, DataKeyId, IdClass};
 use crate::retention::{Action, Decision, EndAction, Policy, Record};
 use crate::scan;
 use crate::seal::{Context, Suite};
@@ -40,6 +40,12 @@ pub struct VerifyReport {
     /// not the last change of them the audit log holds: removed from the
     /// record file, or put there unaudited.
     pub settings: Vec<String>,
+    /// Conversations whose legal holds (set, released) are not the ones
+    /// the audit log saw: a hold record removed or slipped in.
+    pub holds: Vec<String>,
+    /// Conversations disposed of in the record file without the audit
+    /// log's `shredded` or `deleted` event, or the other way round.
+    pub disposals: Vec<String>,
 }
 
 impl VerifyReport {
@@ -49,6 +55,8 @@ impl VerifyReport {
             && self.removed.is_empty()
             && self.unaudited.is_empty()
             && self.settings.is_empty()
+            && self.holds.is_empty()
+            && self.disposals.is_empty()
     }
 }
 
@@ -95,6 +103,9 @@ pub struct SweepReport {
     pub erasures_completed: usize,
     /// Record file bytes before and after removing disposed content.
     pub compacted: Option<(u64, u64)>,
+    /// Conversations the policy could not evaluate, with why; left as
+    /// they are (the rest of the sweep goes on).
+    pub skipped: Vec<(String, String)>,
 }
 
 /// Where a customer's erasure request stands.
@@ -334,6 +345,7 @@ impl Archive {
         now: i64,
     ) -> Result<ErasureStatus> {
         check_name("customer id", customer)?;
+        super::check_time("now", now)?;
         let tag = self.customer_tag(customer)?;
         let mut e = Event::new(
             ms(now),
@@ -426,6 +438,7 @@ impl Archive {
     /// ceiling reached before now is then done). Audited.
     pub fn mark_reviewed(&self, conversation: &str, by: &str, now: i64) -> Result<()> {
         check_name("actor", by)?;
+        super::check_time("now", now)?;
         let mut inner = self.inner()?;
         let ci = inner.conv(conversation)?;
         let dept = inner.convs[ci].entry.department.clone();
@@ -454,6 +467,7 @@ impl Archive {
     /// is removed from the record file (rewritten and swapped in).
     pub fn sweep(&self, actor: &str, now: i64) -> Result<SweepReport> {
         check_name("actor", actor)?;
+        super::check_time("now", now)?;
         if self.retention_policy()?.is_none() {
             return Err(Error::invalid("no retention policy is set"));
         }
@@ -475,7 +489,13 @@ impl Archive {
                 report.evaluated += 1;
                 let record = Self::record_of(&inner, c);
                 let d = match &policy {
-                    Some(p) => p.evaluate(&record, now)?,
+                    Some(p) => match p.evaluate(&record, now) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            report.skipped.push((c.entry.id.clone(), e.to_string()));
+                            continue;
+                        }
+                    },
                     // No policy: an erasure has no floor to wait for.
                     None => no_policy_decision(&record, now),
                 };
@@ -498,6 +518,7 @@ impl Archive {
             out
         };
         let mut destroyed = false;
+        let mut audit_index: Option<AuditIndex> = None;
         // Customer ids of erasure requests, opened before keys go.
         let erasing: Vec<(Tag, String)> = self.erasure_customers(only)?;
         for (ci, d, why) in decisions {
@@ -555,10 +576,28 @@ impl Archive {
                     if c.held() || c.disposed.is_some() {
                         continue;
                     }
-                    // The key first: from here on the content is
-                    // unreadable, wherever copies of its bytes are.
-                    self.ring.shred(&DataKeyId::conversation(&dept, &conv))?;
-                    self.forget_sealers()?;
+                    // A conversation that had holds is destroyed only if
+                    // the audit log saw the same holds set and released: a
+                    // release slipped into the record file does not count.
+                    if !c.holds.is_empty() {
+                        if audit_index.is_none() {
+                            inner.sync()?;
+                            audit_index = Some(AuditIndex::of(&mut inner)?);
+                        }
+                        let c = &inner.convs[ci];
+                        if !audit_index.as_ref().is_some_and(|x| x.holds_agree(c)) {
+                            report.skipped.push((
+                                conv.clone(),
+                                "its legal holds disagree with the audit log".into(),
+                            ));
+                            continue;
+                        }
+                    }
+                    // Recorded and audited durably first, then the key
+                    // (still under the lock, so no ingest creates one in
+                    // between). A crash or failure between the two leaves
+                    // a disposed conversation whose key the next sweep's
+                    // compaction shreds.
                     inner.record(Entry::Disposed {
                         conversation: conv.clone(),
                         action: end as u8,
@@ -574,11 +613,14 @@ impl Archive {
                         },
                         actor,
                         Role::System,
-                        dept,
+                        dept.clone(),
                     );
                     s.objects
                         .push((ObjectKind::Conversation, Id::Plain(conv.clone())));
                     inner.audit.append(&s)?;
+                    inner.sync()?;
+                    self.ring.shred(&DataKeyId::conversation(&dept, &conv))?;
+                    self.forget_sealers()?;
                     destroyed = true;
                 }
             }
@@ -590,17 +632,33 @@ impl Archive {
         }
         // Erasures whose last conversation is gone: the customer's keys.
         for (tag, customer) in erasing {
-            let done = {
-                let inner = self.inner()?;
-                inner
+            let status = |inner: &Inner| {
+                let completed = inner
+                    .customers
+                    .get(&tag)
+                    .is_some_and(|c| c.erasure_completed.is_some());
+                let done = inner
                     .convs
                     .iter()
-                    .all(|c| c.entry.customer != tag || c.disposed.is_some())
-                    && inner
-                        .customers
-                        .get(&tag)
-                        .is_some_and(|c| c.erasure_completed.is_none())
+                    .all(|c| c.entry.customer != tag || c.disposed.is_some());
+                (completed, done)
             };
+            let (completed, done) = status(&*self.inner()?);
+            let commitment = if done && !completed {
+                self.customer_id(&customer)?
+            } else {
+                None
+            };
+            let mut inner = self.inner()?;
+            // Checked again under the lock the shredding runs under.
+            let (completed, done) = status(&inner);
+            if completed {
+                // Completed but its record not yet compacted (a failure or
+                // crash after it was recorded): shred again, idempotently.
+                self.ring.shred_customer(&customer)?;
+                self.forget_sealers()?;
+                continue;
+            }
             if !done {
                 continue;
             }
@@ -611,14 +669,22 @@ impl Archive {
                 Role::System,
                 "",
             );
-            if let Some(c) = self.customer_id(&customer)? {
+            if let Some(c) = commitment {
                 e.objects.push((ObjectKind::Customer, c));
             }
-            let keys = self.ring.shred_customer(&customer)?;
-            self.forget_sealers()?;
+            // The keys that exist now are the ones shredded below.
+            let keys = IdClass::ALL
+                .iter()
+                .filter(|class| {
+                    self.ring
+                        .data_key(&DataKeyId::customer(&customer, **class))
+                        .is_ok()
+                })
+                .count();
             e.details
                 .insert("keys_shredded".into(), Value::Int(keys as i64));
-            let mut inner = self.inner()?;
+            // Recorded and audited durably first, then the keys, under the
+            // lock (no ingest creates one in between).
             inner.record(Entry::Erasure {
                 customer: tag,
                 state: 2,
@@ -626,13 +692,23 @@ impl Archive {
                 sealed: Vec::new(),
             })?;
             inner.audit.append(&e)?;
+            inner.sync()?;
+            self.ring.shred_customer(&customer)?;
+            self.forget_sealers()?;
             report.erasures_completed += 1;
             destroyed = true;
         }
         {
             let mut inner = self.inner()?;
             inner.sync()?;
-            if destroyed {
+            if destroyed || inner.needs_compaction() {
+                // A disposed conversation whose key a failure left behind
+                // loses it before its content goes.
+                for c in inner.convs.iter().filter(|c| c.has_disposed_content()) {
+                    self.ring
+                        .shred(&DataKeyId::conversation(&c.entry.department, &c.entry.id))?;
+                }
+                self.forget_sealers()?;
                 report.compacted = Some(self.compact(&mut inner)?);
             }
         }
@@ -640,20 +716,15 @@ impl Archive {
         Ok(report)
     }
 
-    /// (tag, customer id) of every erasure requested and not completed
-    /// (of `only`, when given).
+    /// (tag, customer id) of every erasure request whose record still
+    /// holds the sealed customer id: not completed, or completed and not
+    /// yet compacted (of `only`, when given).
     fn erasure_customers(&self, only: Option<Tag>) -> Result<Vec<(Tag, String)>> {
         let pending: Vec<(Tag, Vec<u8>)> = {
             let inner = self.inner()?;
             let mut v = Vec::new();
             inner.journal_erasures(&mut v)?;
-            v.retain(|(t, _)| {
-                only.is_none_or(|o| o == *t)
-                    && inner
-                        .customers
-                        .get(t)
-                        .is_some_and(|c| c.erasure_completed.is_none())
-            });
+            v.retain(|(t, _)| only.is_none_or(|o| o == *t));
             v
         };
         let sealer = self.erasure_sealer();
@@ -816,7 +887,7 @@ impl Archive {
                             a.st.sessions += 1;
                         }
                         if let Some(t) = waiting.take() {
-                            let dt = (m.time - t).max(0);
+                            let dt = m.time.saturating_sub(t).max(0);
                             a.resp.add(dt);
                             dept.2.add(dt);
                             if !first_done {
@@ -885,21 +956,24 @@ impl Archive {
         if utc_offset_s.abs() > 14 * 3600 {
             return Err(Error::invalid("a UTC offset is at most 14 hours"));
         }
+        super::check_time("now", now)?;
         let local = now + utc_offset_s;
         let start = local.div_euclid(86_400) * 86_400 - utc_offset_s;
         self.stats(start, start + 86_400)
     }
 
     /// Check that the audit log and the record file agree: every stored
-    /// message has its `message_archived` event with the same record hash,
-    /// and every archived message is still stored unless its conversation
-    /// was disposed of by retention. The audit log itself was verified
-    /// (chain, tree, frames) when the archive was opened.
+    /// message has its `message_archived` event with the same record hash;
+    /// every archived message is still stored unless the audit log saw its
+    /// conversation deleted or shredded; each conversation's legal holds
+    /// and disposal, and the settings in force, are the ones the audit log
+    /// saw. The audit log itself was verified (chain, tree, frames) when
+    /// the archive was opened.
     pub fn verify(&self) -> Result<VerifyReport> {
         let mut inner = self.inner()?;
         inner.sync()?;
-        let mut settings = HashMap::new();
-        let audited = audited_messages(&mut inner, Some(&mut settings))?;
+        let x = AuditIndex::of(&mut inner)?;
+        let audited = &x.messages;
         let mut r = VerifyReport {
             audit_records: inner.audit.size(),
             ..VerifyReport::default()
@@ -918,23 +992,26 @@ impl Archive {
                 seen.insert(key);
             }
         }
+        // Removed, unless the audit log saw its conversation disposed of
+        // (the record file's word for that is not taken).
         for key in audited.keys() {
-            if seen.contains(key) {
-                continue;
-            }
-            let disposed = inner
-                .by_id
-                .get(&key.0)
-                .is_some_and(|i| inner.convs[*i].disposed.is_some());
-            if !disposed {
+            if !seen.contains(key) && !x.disposed.contains(&key.0) {
                 r.removed.push(key.clone());
             }
         }
         r.removed.sort();
+        for c in &inner.convs {
+            if !x.holds_agree(c) {
+                r.holds.push(c.entry.id.clone());
+            }
+            if c.disposed.is_some() != x.disposed.contains(&c.entry.id) {
+                r.disposals.push(c.entry.id.clone());
+            }
+        }
         for kind in [SETTING_TWO_PERSON, SETTING_RETENTION] {
             let name = setting_name(kind);
             let current = inner.settings.get(&kind).map(|(body, ..)| sha256(body));
-            if current.as_ref() != settings.get(name) {
+            if current.as_ref() != x.settings.get(name) {
                 r.settings.push(name.to_owned());
             }
         }
@@ -945,7 +1022,7 @@ impl Archive {
     /// was lost get it now.
     pub(super) fn recover_audit(&self) -> Result<usize> {
         let mut inner = self.inner()?;
-        let audited = audited_messages(&mut inner, None)?;
+        let audited = AuditIndex::of(&mut inner)?.messages;
         let mut missing = Vec::new();
         for c in &inner.convs {
             for m in &c.messages {
@@ -1011,52 +1088,96 @@ fn no_policy_decision(r: &Record, now: i64) -> Decision {
 
 /// (conversation, message) -> record hash of every `message_archived`
 /// event in the audit log.
-/// (conversation, message) -> record hash of every archived message the
-/// audit log holds; with `settings`, also the hash of each setting's last
-/// change, by name.
-fn audited_messages(
-    inner: &mut Inner,
-    mut settings: Option<&mut HashMap<String, [u8; 32]>>,
-) -> Result<HashMap<(String, String), [u8; 32]>> {
-    let mut out = HashMap::new();
-    inner.audit.for_each_record(|_, record| {
-        let (_, e) = Event::decode(&record[32..])?;
-        if e.kind == EventKind::PolicyChanged {
-            if let (Some(s), Some(Value::Text(name)), Some(Value::Bytes(h))) = (
-                settings.as_deref_mut(),
-                e.details.get("setting"),
-                e.details.get("sha256"),
-            ) {
-                if let Ok(h) = <[u8; 32]>::try_from(h.as_slice()) {
-                    s.insert(name.clone(), h);
+/// What the audit log says about the archive's records, for checking the
+/// record file against it.
+#[derive(Default)]
+struct AuditIndex {
+    /// (conversation, message) -> record hash of every archived message.
+    messages: HashMap<(String, String), [u8; 32]>,
+    /// The hash of each setting's last change, by name.
+    settings: HashMap<String, [u8; 32]>,
+    /// Per conversation: legal holds set, and released.
+    holds: HashMap<String, (u32, u32)>,
+    /// Conversations deleted or shredded.
+    disposed: std::collections::HashSet<String>,
+}
+
+impl AuditIndex {
+    /// One walk over the audit log.
+    fn of(inner: &mut Inner) -> Result<AuditIndex> {
+        let mut x = AuditIndex::default();
+        inner.audit.for_each_record(|_, record| {
+            let (_, e) = Event::decode(&record[32..])?;
+            let plain = |k: ObjectKind| {
+                e.objects.iter().find_map(|(kind, id)| match id {
+                    Id::Plain(s) if *kind == k => Some(s.clone()),
+                    _ => None,
+                })
+            };
+            match e.kind {
+                EventKind::PolicyChanged => {
+                    if let (Some(Value::Text(name)), Some(Value::Bytes(h))) =
+                        (e.details.get("setting"), e.details.get("sha256"))
+                    {
+                        if let Ok(h) = <[u8; 32]>::try_from(h.as_slice()) {
+                            x.settings.insert(name.clone(), h);
+                        }
+                    }
                 }
+                EventKind::MessageArchived => {
+                    if let (Some(c), Some(m), Some(Value::Bytes(h))) = (
+                        plain(ObjectKind::Conversation),
+                        plain(ObjectKind::Message),
+                        e.details.get("record_sha256"),
+                    ) {
+                        if let Ok(h) = <[u8; 32]>::try_from(h.as_slice()) {
+                            x.messages.insert((c, m), h);
+                        }
+                    }
+                }
+                EventKind::LegalHoldSet | EventKind::LegalHoldReleased => {
+                    if let Some(c) = plain(ObjectKind::Conversation) {
+                        let n = x.holds.entry(c).or_default();
+                        if e.kind == EventKind::LegalHoldSet {
+                            n.0 += 1;
+                        } else {
+                            n.1 += 1;
+                        }
+                    }
+                }
+                EventKind::Shredded | EventKind::Deleted => {
+                    if let Some(c) = plain(ObjectKind::Conversation) {
+                        x.disposed.insert(c);
+                    }
+                }
+                _ => {}
             }
-            return Ok(true);
-        }
-        if e.kind != EventKind::MessageArchived {
-            return Ok(true);
-        }
-        let plain = |k: ObjectKind| {
-            e.objects.iter().find_map(|(kind, id)| match id {
-                Id::Plain(s) if *kind == k => Some(s.clone()),
-                _ => None,
-            })
-        };
-        if let (Some(c), Some(m), Some(Value::Bytes(h))) = (
-            plain(ObjectKind::Conversation),
-            plain(ObjectKind::Message),
-            e.details.get("record_sha256"),
-        ) {
-            if let Ok(h) = <[u8; 32]>::try_from(h.as_slice()) {
-                out.insert((c, m), h);
-            }
-        }
-        Ok(true)
-    })?;
-    Ok(out)
+            Ok(true)
+        })?;
+        Ok(x)
+    }
+
+    /// Whether the holds the record file holds for `c` are the ones the
+    /// audit log saw set and released.
+    fn holds_agree(&self, c: &ConvState) -> bool {
+        let set = c.holds.len() as u32;
+        let released = c.holds.iter().filter(|h| h.released_at.is_some()).count() as u32;
+        self.holds.get(&c.entry.id).copied().unwrap_or_default() == (set, released)
+    }
 }
 
 impl Inner {
+    /// Whether the record file still holds content that should be gone: a
+    /// disposed conversation's, or a completed erasure's sealed customer
+    /// id (a compaction failed or was cut short).
+    fn needs_compaction(&self) -> bool {
+        self.convs.iter().any(ConvState::has_disposed_content)
+            || self
+                .customers
+                .values()
+                .any(|c| c.erasure_completed.is_some() && c.erasure_sealed)
+    }
+
     /// Where a conversation stands: disposed of, restricted (its
     /// customer asked for erasure or withdrew consent), or live.
     pub(super) fn state_of(&self, c: &ConvState) -> State {

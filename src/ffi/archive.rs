@@ -465,8 +465,9 @@ impl CReporter {
 
 /// Send every live report to `callback` with `user_data` (see
 /// `chatvault_archive_reporter`); NULL stops. The callback and user data
-/// must stay usable, from any thread that uses the archive, until another
-/// reporter is set or the archive is freed.
+/// must stay usable, from any thread that uses the archive, until the
+/// archive is freed: a call on another thread that began before this one
+/// returned may still be delivering a report to the old reporter.
 ///
 /// Thread safety: may be called concurrently.
 #[no_mangle]
@@ -1196,6 +1197,8 @@ fn sweep_json(r: &SweepReport) -> Json {
         })).collect::<Vec<_>>(),
         "erasures_completed": r.erasures_completed,
         "compacted": r.compacted.map(|(b, a)| json!({"before": b, "after": a})),
+        "skipped": r.skipped.iter().map(|(c, why)| json!({"conversation": c, "why": why}))
+            .collect::<Vec<_>>(),
     })
 }
 
@@ -1206,7 +1209,8 @@ fn sweep_json(r: &SweepReport) -> Json {
 /// On success `*out` receives JSON, freed with `chatvault_bytes_free`:
 /// `{"evaluated", "kept", "restricted", "held", "applied":
 /// [{"conversation", "action", "why"}], "erasures_completed", "compacted":
-/// {"before", "after"} or null}`.
+/// {"before", "after"} or null, "skipped": [{"conversation", "why"}]}`
+/// (conversations the policy could not evaluate, left as they are).
 ///
 /// Thread safety: may be called concurrently.
 #[no_mangle]
@@ -1310,6 +1314,11 @@ pub struct chatvault_archive_verify_report {
     /// Settings (two-person rule, retention policy) in force that are not
     /// the last change of them the audit log holds.
     pub settings_altered: usize,
+    /// Conversations whose legal holds are not the ones the audit log saw.
+    pub holds_altered: usize,
+    /// Conversations disposed of without the audit log's word, or the
+    /// other way round.
+    pub disposals_altered: usize,
     /// 1 if nothing was altered, removed or slipped in.
     pub consistent: u8,
 }
@@ -1336,6 +1345,8 @@ pub extern "C" fn chatvault_archive_verify(
             removed: r.removed.len(),
             unaudited: r.unaudited.len(),
             settings_altered: r.settings.len(),
+            holds_altered: r.holds.len(),
+            disposals_altered: r.disposals.len(),
             consistent: u8::from(r.is_consistent()),
         });
         Ok(())

@@ -185,7 +185,8 @@ impl DictionaryBuilder {
         DictionaryBuilder::default()
     }
 
-    /// The category named `name`, created if new (at most 64).
+    /// The category named `name`, created if new (at most 64 categories;
+    /// a name is 1 to 64 bytes without control characters).
     pub fn category(&mut self, name: &str) -> Result<CategoryId> {
         if let Some(i) = self.categories.iter().position(|c| c == name) {
             return Ok(CategoryId(i as u8));
@@ -195,6 +196,11 @@ impl DictionaryBuilder {
         }
         if name.is_empty() {
             return Err(Error::invalid("a category needs a name"));
+        }
+        if name.len() > 64 || name.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                "a category name is at most 64 bytes, without control characters",
+            ));
         }
         self.categories.push(name.to_owned());
         Ok(CategoryId((self.categories.len() - 1) as u8))

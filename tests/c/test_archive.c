@@ -439,7 +439,7 @@ static void test_workflow(void) {
     memset(&vr, 0, sizeof vr);
     OK(chatvault_archive_verify(a, &vr));
     CHECK(vr.consistent == 1 && vr.altered == 0 && vr.removed == 0 && vr.unaudited == 0 &&
-          vr.settings_altered == 0);
+          vr.settings_altered == 0 && vr.holds_altered == 0 && vr.disposals_altered == 0);
     CHECK(vr.audit_records > 10);
     OK(chatvault_archive_checkpoint(a, &json));
     CHECK(json != NULL && json->len > 11 && memcmp(json->data, "acme/audit\n", 11) == 0);
