@@ -225,7 +225,8 @@ fn supervisor_grants_are_enforced_and_every_refusal_audited() {
     // After the grant's validity.
     let err = a.view(&sup, "sup", "c1", T0 + 500 * DAY).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::GrantExpired);
-    // An unknown conversation is an input error, not audited as a view.
+    // An unknown conversation is an input error, audited as a refused
+    // view (a probe for what exists is an access attempt too).
     assert_eq!(
         a.view(&sup, "sup", "nope", T0).unwrap_err().kind(),
         ErrorKind::InvalidInput
@@ -239,7 +240,7 @@ fn supervisor_grants_are_enforced_and_every_refusal_audited() {
         })
         .unwrap()
         .unwrap();
-    assert_eq!(views.len(), 3);
+    assert_eq!(views.len(), 4);
     let outcomes: Vec<String> = views
         .iter()
         .map(|e| match e.event.details.get("outcome") {
@@ -250,6 +251,7 @@ fn supervisor_grants_are_enforced_and_every_refusal_audited() {
     assert_eq!(outcomes[0], "ok");
     assert!(outcomes[1].starts_with("refused:"), "{outcomes:?}");
     assert!(outcomes[2].starts_with("refused:"), "{outcomes:?}");
+    assert!(outcomes[3].contains("no conversation"), "{outcomes:?}");
 }
 
 #[test]

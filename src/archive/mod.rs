@@ -1749,23 +1749,39 @@ impl Archive {
         now: i64,
     ) -> Result<View> {
         check_name("actor", actor)?;
-        let (conv, msgs, restricted) = {
+        check_name("conversation id", conversation)?;
+        let found = {
             let inner = self.inner()?;
-            let ci = inner.conv(conversation)?;
-            let c = &inner.convs[ci];
-            let restricted = inner
-                .customers
-                .get(&c.entry.customer)
-                .is_some_and(|s| s.restricted());
-            (
-                c.entry.clone(),
-                if c.disposed.is_some() {
-                    None
-                } else {
-                    Some(c.messages.clone())
-                },
-                restricted,
-            )
+            inner.conv(conversation).map(|ci| {
+                let c = &inner.convs[ci];
+                let restricted = inner
+                    .customers
+                    .get(&c.entry.customer)
+                    .is_some_and(|s| s.restricted());
+                (
+                    c.entry.clone(),
+                    if c.disposed.is_some() {
+                        None
+                    } else {
+                        Some(c.messages.clone())
+                    },
+                    restricted,
+                )
+            })
+        };
+        let (conv, msgs, restricted) = match found {
+            Ok(x) => x,
+            Err(err) => {
+                // A probe for a conversation that is not there is audited
+                // as a refused view.
+                let mut e = self.event(now, EventKind::ArchiveViewed, actor, Role::Supervisor, "");
+                e.objects
+                    .push((ObjectKind::Conversation, Id::Plain(conversation.into())));
+                e.objects
+                    .push((ObjectKind::Grant, Id::Plain(hex(grant.id()))));
+                self.audit_read(e, Some(&err))?;
+                return Err(err);
+            }
         };
         let mut e = self.event(
             now,
@@ -1865,8 +1881,10 @@ impl Archive {
     ) -> Result<Zeroizing<String>> {
         check_name("actor", actor)?;
         check_name("customer id", customer)?;
+        check_name("conversation id", conversation)?;
+        check_name("message id", message)?;
         let tag = self.customer_tag(customer)?;
-        let (conv, msg, restricted) = {
+        let found = (|| -> Result<_> {
             let inner = self.inner()?;
             let ci = inner.conv(conversation)?;
             let c = &inner.convs[ci];
@@ -1882,7 +1900,24 @@ impl Archive {
                 .customers
                 .get(&c.entry.customer)
                 .is_some_and(|s| s.restricted());
-            (c.entry.clone(), m, restricted || c.disposed.is_some())
+            Ok((c.entry.clone(), m, restricted || c.disposed.is_some()))
+        })();
+        let (conv, msg, restricted) = match found {
+            Ok(x) => x,
+            Err(err) if err.kind() == ErrorKind::InvalidInput => {
+                // A probe for a conversation or message that is not there
+                // is audited as a refused reveal.
+                let mut e = self.event(now, EventKind::FieldRevealed, actor, Role::Agent, "");
+                e.objects
+                    .push((ObjectKind::Conversation, Id::Plain(conversation.into())));
+                e.objects
+                    .push((ObjectKind::Message, Id::Plain(message.into())));
+                e.objects
+                    .push((ObjectKind::Grant, Id::Plain(hex(grant.id()))));
+                self.audit_read(e, Some(&err))?;
+                return Err(err);
+            }
+            Err(err) => return Err(err),
         };
         let mut e = self.event(
             now,
