@@ -774,8 +774,7 @@ fn tampering_with_the_record_file_is_found() {
         ErrorKind::Malformed
     );
 
-    // Changing a message's time with a valid checksum: the audit hash and
-    // the seal both catch it.
+    // Changing a message's time with a valid checksum: its MAC fails.
     let mut bad = good.clone();
     let (body, n) = fr[2];
     // conversation "c1" (2+2), id "m1" (2+2), then the time.
@@ -783,38 +782,40 @@ fn tampering_with_the_record_file_is_found() {
     bad[t + 7] ^= 0x01;
     fix_crc(&mut bad, body, n);
     std::fs::write(&path, &bad).unwrap();
-    let a = reopen(dir.path());
-    let r = a.verify().unwrap();
-    assert_eq!(r.altered, vec![("c1".to_owned(), "m1".to_owned())]);
-    let sup = supervisor(&a, &["sales"], T0, T0 + DAY);
-    assert_eq!(
-        a.view(&sup, "sup", "c1", T0 + 60).unwrap_err().kind(),
-        ErrorKind::Decrypt
-    );
-    drop(a);
+    let open = || Archive::open(dir.path(), Unlock::Kek(&kek()));
+    assert_eq!(open().unwrap_err().kind(), ErrorKind::BadSignature);
 
-    // Removing a message frame entirely: the audit log remembers it.
+    // Removing a message frame in the middle moves the next one: its MAC
+    // (bound to where it lies) fails.
     let mut cut = good[..fr[2].0 - 4].to_vec();
     cut.extend_from_slice(&good[fr[3].0 - 4..]);
     std::fs::write(&path, &cut).unwrap();
+    assert_eq!(open().unwrap_err().kind(), ErrorKind::BadSignature);
+
+    // The same frame copied to the end: refused too.
+    let mut copied = good.clone();
+    copied.extend_from_slice(&good[fr[2].0 - 4..fr[2].0 + fr[2].1 + 4]);
+    std::fs::write(&path, &copied).unwrap();
+    assert_eq!(open().unwrap_err().kind(), ErrorKind::BadSignature);
+
+    // Cutting the last message off the end looks like a crash to the
+    // record file; the audit log remembers it.
+    std::fs::write(&path, &good[..fr[3].0 - 4]).unwrap();
     let a = reopen(dir.path());
     let r = a.verify().unwrap();
-    assert_eq!(r.removed, vec![("c1".to_owned(), "m1".to_owned())]);
+    assert_eq!(r.removed, vec![("c1".to_owned(), "m2".to_owned())]);
     assert!(!r.is_consistent());
 }
 
 #[test]
-fn records_slipped_into_the_file_do_not_release_holds_or_hide_removals() {
+fn records_slipped_in_or_cut_off_do_not_release_holds() {
     let dir = tempfile::tempdir().unwrap();
     let a = create(dir.path(), Options::default());
-    // Everything is due at once: a one-day general ceiling.
     a.set_retention_policy(POLICY, "owner", T0).unwrap();
-    for c in ["c1", "c2"] {
-        a.start_conversation(&conv(c, "sales", "cust-1", T0))
-            .unwrap();
-        a.ingest(&Message::customer(c, "m1", T0 + 1, "hello"))
-            .unwrap();
-    }
+    a.start_conversation(&conv("c1", "sales", "cust-1", T0))
+        .unwrap();
+    a.ingest(&Message::customer("c1", "m1", T0 + 1, "hello"))
+        .unwrap();
     a.set_hold("c1", "legal", "case 1", T0 + 2).unwrap();
     drop(a);
     let path = dir.path().join("records/journal.cvar");
@@ -831,30 +832,34 @@ fn records_slipped_into_the_file_do_not_release_holds_or_hide_removals() {
         v.extend_from_slice(s.as_bytes());
         v
     };
-    // A hold release nobody made (type 5, set = 0), with a valid checksum.
+    // A hold release nobody made (type 5, set = 0), with a valid checksum
+    // and a made-up tag: refused.
     let mut release = vec![5];
     release.extend(lp("c1"));
     release.push(0);
     release.extend(lp("x"));
     release.extend(lp(""));
     release.extend((T0 + 3).to_be_bytes());
-    // And c2 "disposed of" (type 9, shredded), its message frame cut.
-    let mut disposed = vec![9];
-    disposed.extend(lp("c2"));
-    disposed.push(4);
-    disposed.extend((T0 + 3).to_be_bytes());
+    release.extend([0u8; 16]);
     let mut bad = good.clone();
     bad.extend(frame(release));
-    bad.extend(frame(disposed));
     std::fs::write(&path, &bad).unwrap();
+    assert_eq!(
+        Archive::open(dir.path(), Unlock::Kek(&kek()))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::BadSignature
+    );
+    // The hold's own record cut off the end (it was the last): the archive
+    // opens without it, but verify names it and no sweep destroys c1.
+    let (hold, _) = *frames(&good).last().unwrap();
+    assert_eq!(good[hold], 5);
+    std::fs::write(&path, &good[..hold - 4]).unwrap();
     let a = reopen(dir.path());
     assert!(!a.list(&Filter::default()).unwrap()[0].held);
     let v = a.verify().unwrap();
     assert_eq!(v.holds, ["c1"]);
-    assert_eq!(v.disposals, ["c2"]);
     assert!(!v.is_consistent());
-    // The sweep does not destroy a conversation whose holds disagree with
-    // the audit log.
     let r = a.sweep("system", T0 + 800 * DAY).unwrap();
     assert!(r.applied.iter().all(|x| x.conversation != "c1"), "{r:?}");
     assert_eq!(r.skipped.len(), 1, "{r:?}");
@@ -909,6 +914,29 @@ fn a_torn_last_record_is_cut_and_a_lost_audit_event_recovered() {
     let r = a.verify().unwrap();
     assert!(r.is_consistent(), "{r:?}");
     assert_eq!(r.matched, 2);
+
+    // The same for a hold and a rule whose events were lost:
+    // recovered on opening, so nothing reads as tampering, and the hold
+    // still counts.
+    drop(a);
+    let a_dir = dir.path();
+    let a = reopen(a_dir);
+    a.flush().unwrap();
+    let audit_before = std::fs::read(&seg).unwrap();
+    a.set_hold("c1", "legal", "case", T0 + 5).unwrap();
+    let alice = chatvault::audit::NoteSigner::generate("alice").unwrap();
+    let bob = chatvault::audit::NoteSigner::generate("bob").unwrap();
+    let rule =
+        chatvault::archive::TwoPersonRule::new(2, vec![alice.verifier(), bob.verifier()]).unwrap();
+    a.set_two_person_rule(&rule, "owner", &[], T0 + 6).unwrap();
+    drop(a);
+    std::fs::write(&seg, &audit_before).unwrap();
+    let a = reopen(a_dir);
+    let r = a.verify().unwrap();
+    assert!(r.is_consistent(), "{r:?}");
+    assert!(a.list(&Filter::default()).unwrap()[0].held);
+    assert_eq!(a.two_person_rule().unwrap().unwrap().threshold, 2);
+    assert_eq!(events(&a, EventKind::LegalHoldSet), 1);
 }
 
 #[test]
@@ -1129,13 +1157,14 @@ fn two_person_control_of_dangerous_operations() {
             .kind(),
         ErrorKind::GrantInvalid
     );
-    // A wrapped copy, too; the request names the KEK by its fingerprint.
+    // A wrapped copy, too; the request names the KEK by its key id (whose
+    // first 16 hex digits are its fingerprint).
     let backup_kek = Kek::from_bytes([4; 32]);
     let destination = KeyDestination::Kek(&backup_kek);
     let r = a
         .request_approval(&Operation::ExportMasterKey { destination }, "owner", T0, 60)
         .unwrap();
-    assert!(r.contains(&format!("kek: {}\n", backup_kek.fingerprint())));
+    assert!(r.contains(&format!("kek: {}", backup_kek.fingerprint())));
     let ok = [approve(&r, &alice).unwrap(), approve(&r, &bob).unwrap()];
     // Approved for that KEK, not another.
     assert_eq!(
@@ -1415,21 +1444,36 @@ fn two_person_control_is_hard_to_slip_past() {
             .kind(),
         ErrorKind::BadSignature
     );
-    // Cutting the rule's record out opens without a rule, and verify says
-    // the settings are not the audited ones.
+    // Cutting the rule's record out moves every record after it: their
+    // MACs (bound to where they lie) fail.
     let mut cut = good[..body - 4].to_vec();
     cut.extend_from_slice(&good[body + n + 4..]);
     std::fs::write(&path, &cut).unwrap();
-    let a = reopen(dir.path());
-    assert!(a.two_person_rule().unwrap().is_none());
-    let v = a.verify().unwrap();
-    assert_eq!(v.settings, ["two_person_rule"]);
-    assert!(!v.is_consistent());
-    drop(a);
+    assert_eq!(
+        Archive::open(dir.path(), Unlock::Kek(&kek()))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::BadSignature
+    );
     std::fs::write(&path, &good).unwrap();
     let a = reopen(dir.path());
     assert_eq!(a.two_person_rule().unwrap().unwrap().threshold, 2);
     assert!(a.verify().unwrap().is_consistent());
+    drop(a);
+
+    // The rule as the last record, cut off the end: the audit log says a
+    // rule was set, so the archive does not open without it.
+    let dir = tempfile::tempdir().unwrap();
+    let a = create(dir.path(), Options::default());
+    a.set_two_person_rule(&rule, "owner", &[], T0).unwrap();
+    drop(a);
+    let path = dir.path().join("records/journal.cvar");
+    let good = std::fs::read(&path).unwrap();
+    let (body, _) = *frames(&good).last().unwrap();
+    std::fs::write(&path, &good[..body - 4]).unwrap();
+    let err = Archive::open(dir.path(), Unlock::Kek(&kek())).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::BadSignature);
+    assert!(err.to_string().contains("two_person_rule"), "{err}");
 }
 
 #[test]

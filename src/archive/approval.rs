@@ -121,7 +121,7 @@ pub struct ShareHolder {
 #[derive(Debug, Clone, Copy)]
 pub enum KeyDestination<'a> {
     /// Wrapped under this key-encryption key, named in the request by its
-    /// fingerprint ([`Kek::fingerprint`]).
+    /// whole key id (64 hex digits).
     Kek(&'a Kek),
     /// Wrapped under a passphrase with these Argon2id parameters. A
     /// request cannot name a passphrase: whoever runs the approved export
@@ -289,7 +289,7 @@ impl Operation<'_> {
             ),
             Operation::ExportMasterKey { destination } => {
                 let lines = match destination {
-                    KeyDestination::Kek(k) => vec![format!("kek: {}", k.fingerprint())],
+                    KeyDestination::Kek(k) => vec![format!("kek: {}", k.key_id_hex())],
                     KeyDestination::Passphrase(p) => {
                         vec![format!("passphrase: {}", p.describe())]
                     }

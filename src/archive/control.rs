@@ -11,8 +11,6 @@ use crate::audit::{
     open_note, parse_note, Event, EventKind, Id, NoteVerifier, ObjectKind, Role, Value,
 };
 use crate::error::{Error, ErrorKind, Result};
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
 
 /// The longest a request may stay open: 30 days.
 pub const MAX_REQUEST_SECONDS: i64 = 30 * 86_400;
@@ -31,22 +29,9 @@ pub(super) fn setting_name(kind: u8) -> &'static str {
 }
 
 impl Archive {
-    /// HMAC-SHA256 of a setting record under a key derived from the
-    /// master key.
-    fn setting_mac(&self, kind: u8, time: i64, body: &[u8]) -> Hmac<Sha256> {
-        let key = self.ring.derive_secret("chatvault/archive/setting");
-        let mut mac =
-            <Hmac<Sha256> as KeyInit>::new_from_slice(&key[..]).expect("HMAC takes any key length");
-        mac.update(b"chatvault archive setting\0");
-        mac.update(&[kind]);
-        mac.update(&time.to_be_bytes());
-        mac.update(body);
-        mac
-    }
-
-    /// Record a setting in the record file (authenticated) and audit its
-    /// change as `event` with the setting's name and the SHA-256 of its
-    /// text, both synced before this returns.
+    /// Record a setting in the record file and audit its change as `event`
+    /// with the setting's name and the SHA-256 of its text, both synced
+    /// before this returns.
     pub(super) fn save_setting(
         &self,
         kind: u8,
@@ -54,7 +39,6 @@ impl Archive {
         mut event: Event,
         now: i64,
     ) -> Result<()> {
-        let mac = self.setting_mac(kind, now, body).finalize().into_bytes();
         event
             .details
             .insert("setting".into(), Value::Text(setting_name(kind).into()));
@@ -66,32 +50,17 @@ impl Archive {
             kind,
             body: body.to_vec(),
             time: now,
-            mac: mac.into(),
         })?;
         inner.audit.append(&event)?;
         inner.sync()
     }
 
-    /// On opening: check each setting's MAC and put it in force. A setting
-    /// that fails its check refuses the archive: someone without the
-    /// master key replaced or forged it.
+    /// On opening (after [`recover_audit`](Self::recover_audit) checked
+    /// each setting's history against the audit log): put the settings in
+    /// force.
     pub(super) fn load_settings(&self) -> Result<()> {
         let settings = self.inner()?.settings.clone();
-        for (kind, (body, time, mac)) in settings {
-            if self
-                .setting_mac(kind, time, &body)
-                .verify_slice(&mac)
-                .is_err()
-            {
-                return Err(Error::new(
-                    ErrorKind::BadSignature,
-                    format!(
-                        "the archive's {} record fails its check: the record file was \
-                         altered, or is another master key's",
-                        setting_name(kind)
-                    ),
-                ));
-            }
+        for (kind, body) in settings {
             let poisoned = || Error::new(ErrorKind::Poisoned, "lock poisoned");
             if kind == SETTING_TWO_PERSON {
                 let text = std::str::from_utf8(&body)
@@ -166,7 +135,21 @@ impl Archive {
         actor: &str,
         now: i64,
     ) -> Result<()> {
-        let Some(rule) = self.rule()? else {
+        let rule = self.rule()?;
+        self.authorize_under(rule.as_ref(), op, approvals, actor, now)
+    }
+
+    /// [`authorize`](Self::authorize) under `rule` (the caller may hold the
+    /// rule's lock).
+    fn authorize_under(
+        &self,
+        rule: Option<&TwoPersonRule>,
+        op: &Operation<'_>,
+        approvals: &[&str],
+        actor: &str,
+        now: i64,
+    ) -> Result<()> {
+        let Some(rule) = rule else {
             return Ok(());
         };
         let (name, _) = op.describe();
@@ -305,7 +288,14 @@ impl Archive {
     ) -> Result<()> {
         check_name("actor", actor)?;
         let rule = TwoPersonRule::new(rule.threshold, rule.approvers.clone())?;
-        self.authorize(
+        // Held from the check to the replacement: two concurrent changes
+        // cannot both pass against the same rule.
+        let mut slot = self
+            .two_person
+            .write()
+            .map_err(|_| Error::new(ErrorKind::Poisoned, "lock poisoned"))?;
+        self.authorize_under(
+            slot.as_ref(),
             &Operation::SetTwoPersonRule { rule: &rule },
             approvals,
             actor,
@@ -329,10 +319,7 @@ impl Archive {
             ),
         );
         self.save_setting(SETTING_TWO_PERSON, text.as_bytes(), e, now)?;
-        *self
-            .two_person
-            .write()
-            .map_err(|_| Error::new(ErrorKind::Poisoned, "lock poisoned"))? = Some(rule);
+        *slot = Some(rule);
         Ok(())
     }
 

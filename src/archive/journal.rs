@@ -181,7 +181,12 @@ impl Journal {
                 },
                 &body,
             )
-            .map_err(|e| damaged(pos, &e.to_string()))?;
+            .map_err(|e| {
+                Error::new(
+                    e.kind(),
+                    format!("{} at byte {pos}: {}", path.display(), e.detail()),
+                )
+            })?;
             pos += 8 + n;
         }
         drop(r);
@@ -219,6 +224,11 @@ impl Journal {
             )),
             None => Ok(()),
         }
+    }
+
+    /// Where the next frame appended will lie.
+    pub(crate) fn next_offset(&self) -> u64 {
+        self.written + self.buf.len() as u64
     }
 
     /// Buffer a frame; returns where it will lie.
@@ -320,14 +330,16 @@ fn zeros_to_end(r: &mut impl Read) -> Result<bool> {
 pub(crate) fn rewrite<'a>(
     path: &Path,
     tenant: &str,
-    bodies: impl Iterator<Item = &'a [u8]>,
+    entries: impl Iterator<Item = &'a [u8]>,
+    body: impl Fn(u64, &[u8]) -> Vec<u8>,
 ) -> Result<(Journal, Vec<Loc>)> {
     let tmp = path.with_extension("rewrite");
     let _ = std::fs::remove_file(&tmp);
     let mut j = Journal::create(&tmp, tenant)?;
     let mut locs = Vec::new();
-    for b in bodies {
-        locs.push(j.append(b)?);
+    for e in entries {
+        let b = body(j.next_offset(), e);
+        locs.push(j.append(&b)?);
         if j.pending() >= 1 << 20 {
             j.flush()?;
         }
@@ -410,7 +422,7 @@ mod tests {
         j.flush().unwrap();
         drop(j);
         let keep: Vec<&[u8]> = vec![b"a", b"ccc"];
-        let (j, locs) = rewrite(&path, "t", keep.into_iter()).unwrap();
+        let (j, locs) = rewrite(&path, "t", keep.into_iter(), |_, e| e.to_vec()).unwrap();
         assert_eq!(j.read(locs[1]).unwrap(), b"ccc");
         assert_eq!(
             bodies(&path).unwrap().0,

@@ -76,6 +76,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
@@ -564,11 +565,15 @@ struct Inner {
     customers: HashMap<Tag, CustomerState>,
     devices: HashSet<(String, Tag)>,
     behaviours: Vec<BehaviourRecord>,
+    /// The MAC of every record body.
+    mac: record::RecordMac,
     /// Approval requests issued, by nonce.
     requests: HashMap<[u8; 16], Request>,
     /// The latest record of each setting kind (1 two-person rule, 2
-    /// retention policy): (body, time, mac), checked on opening.
-    settings: std::collections::BTreeMap<u8, (Vec<u8>, i64, [u8; 32])>,
+    /// retention policy): its body.
+    settings: std::collections::BTreeMap<u8, Vec<u8>>,
+    /// The SHA-256 of every setting record of each kind, in order.
+    setting_history: std::collections::BTreeMap<u8, Vec<[u8; 32]>>,
     unsynced: usize,
     unsynced_since: Option<Instant>,
 }
@@ -771,16 +776,15 @@ impl Inner {
                     ))
                 }
             },
-            Entry::Setting {
-                kind,
-                body,
-                time,
-                mac,
-            } => {
+            Entry::Setting { kind, body, .. } => {
                 if !(1..=2).contains(&kind) {
                     return Err(Error::malformed(format!("unknown setting kind {kind}")));
                 }
-                self.settings.insert(kind, (body, time, mac));
+                self.setting_history
+                    .entry(kind)
+                    .or_default()
+                    .push(sha256(&body));
+                self.settings.insert(kind, body);
             }
             Entry::AgentAction {
                 conversation,
@@ -808,11 +812,19 @@ impl Inner {
     }
 
     /// Append an entry to the record file and apply it.
+    /// Returns the entry's bytes (what a message's `record_sha256` hashes).
     fn record(&mut self, entry: Entry) -> Result<Vec<u8>> {
-        let body = entry.encode();
+        let bytes = entry.encode();
+        let body = self.mac.seal(self.journal.next_offset(), &bytes);
         let loc = self.journal.append(&body)?;
         self.apply(loc, entry)?;
-        Ok(body)
+        Ok(bytes)
+    }
+
+    /// The entry bytes of the record at `loc`, its MAC checked.
+    fn read_entry(&self, loc: Loc) -> Result<Vec<u8>> {
+        let body = self.journal.read(loc)?;
+        Ok(self.mac.open(loc.offset, &body)?.to_vec())
     }
 
     /// Make everything appended durable: the record file first, then the
@@ -849,6 +861,11 @@ fn scan_action(n: u8) -> Result<scan::Action> {
         2 => scan::Action::Report,
         _ => return Err(Error::malformed(format!("stored scan action {n}"))),
     })
+}
+
+/// The MAC of this archive's record bodies (docs/FORMAT.md section 14.2).
+fn record_mac(ring: &Keyring) -> record::RecordMac {
+    record::RecordMac::new(&ring.derive_secret("chatvault/archive/record"))
 }
 
 /// A caller's time, checked: 1970 to 9999 (Unix seconds), the range
@@ -928,12 +945,16 @@ impl ClassKeys for ArchiveCustomerKeys<'_> {
         if let Some(s) = lock(&self.archive.customer_sealers)?.get(&key) {
             return Ok(s.clone());
         }
+        let generation = self.archive.sealer_generation.load(Ordering::Acquire);
         let s = Arc::new(self.class_key(class)?.sealer(suite));
         let mut cache = lock(&self.archive.customer_sealers)?;
-        if cache.len() >= SEALER_CACHE {
-            cache.clear();
+        // Not cached if keys were shredded since it was read.
+        if generation == self.archive.sealer_generation.load(Ordering::Acquire) {
+            if cache.len() >= SEALER_CACHE {
+                cache.clear();
+            }
+            cache.insert(key, s.clone());
         }
-        cache.insert(key, s.clone());
         Ok(s)
     }
 }
@@ -960,6 +981,8 @@ pub struct Archive {
     inner: Mutex<Inner>,
     conv_sealers: Mutex<HashMap<String, Arc<Sealer>>>,
     customer_sealers: Mutex<HashMap<(String, IdClass), Arc<Sealer>>>,
+    /// Bumped by every shredding, so a sealer read before it is not cached.
+    sealer_generation: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Archive {
@@ -1101,12 +1124,13 @@ impl Archive {
         }
         let store = Arc::new(FileKeyStore::open(dir.join("keys"))?);
         let ring = Keyring::new(&tenant, master, store.clone())?;
+        let mac = record_mac(&ring);
         let mut bodies = Vec::new();
         let (journal, _repair) = Journal::open(
             &dir.join("records").join("journal.cvar"),
             &tenant,
             |loc, body| {
-                bodies.push((loc, Entry::decode(body)?));
+                bodies.push((loc, Entry::decode(mac.open(loc.offset, body)?)?));
                 Ok(())
             },
         )?;
@@ -1117,8 +1141,9 @@ impl Archive {
             commit: CommitPolicy::default(),
         };
         let archive = Archive::assemble(dir, ring, store, options, journal, audit, bodies)?;
-        archive.load_settings()?;
         archive.recover_audit()?;
+        archive.load_settings()?;
+        archive.finish_disposals(false)?;
         Ok(archive)
     }
 
@@ -1133,6 +1158,7 @@ impl Archive {
     ) -> Result<Archive> {
         let tenant = ring.tenant().to_owned();
         let mut inner = Inner {
+            mac: record_mac(&ring),
             journal,
             audit,
             convs: Vec::new(),
@@ -1143,6 +1169,7 @@ impl Archive {
             behaviours: Vec::new(),
             requests: HashMap::new(),
             settings: Default::default(),
+            setting_history: Default::default(),
             unsynced: 0,
             unsynced_since: None,
         };
@@ -1182,6 +1209,7 @@ impl Archive {
             inner: Mutex::new(inner),
             conv_sealers: Mutex::new(HashMap::new()),
             customer_sealers: Mutex::new(HashMap::new()),
+            sealer_generation: Default::default(),
         })
     }
 
@@ -1331,21 +1359,30 @@ impl Archive {
         if let Some(s) = lock(&self.conv_sealers)?.get(&c.id) {
             return Ok(s.clone());
         }
+        let generation = self.sealer_generation.load(Ordering::Acquire);
         let key = self
             .ring
             .data_key(&DataKeyId::conversation(&c.department, &c.id))?;
         let s = Arc::new(key.sealer(self.options.suite));
         let mut cache = lock(&self.conv_sealers)?;
-        if cache.len() >= SEALER_CACHE {
-            cache.clear();
+        // Not cached if keys were shredded since it was read.
+        if generation == self.sealer_generation.load(Ordering::Acquire) {
+            if cache.len() >= SEALER_CACHE {
+                cache.clear();
+            }
+            cache.insert(c.id.clone(), s.clone());
         }
-        cache.insert(c.id.clone(), s.clone());
         Ok(s)
     }
 
+    /// After keys were shredded: drop every cached sealer, and keep any
+    /// read before from being cached.
     fn forget_sealers(&self) -> Result<()> {
-        lock(&self.conv_sealers)?.clear();
-        lock(&self.customer_sealers)?.clear();
+        let mut conv = lock(&self.conv_sealers)?;
+        let mut cust = lock(&self.customer_sealers)?;
+        self.sealer_generation.fetch_add(1, Ordering::AcqRel);
+        conv.clear();
+        cust.clear();
         Ok(())
     }
 
@@ -1856,8 +1893,9 @@ impl Archive {
     }
 
     fn read_message(&self, loc: Loc) -> Result<MsgEntry> {
-        let body = self.inner()?.journal.read(loc)?;
-        match Entry::decode(&body)? {
+        let bytes = self.inner()?.read_entry(loc)?;
+        let entry = Entry::decode(&bytes)?;
+        match entry {
             Entry::Message(m) => Ok(m),
             _ => Err(Error::malformed("archive record is not a message")),
         }
@@ -2234,12 +2272,21 @@ impl Archive {
         now: i64,
     ) -> Result<()> {
         check_name("actor", by)?;
+        check_time("time", now)?;
         {
+            // Checked before the approvals are used up.
             let inner = self.inner()?;
             let ci = inner.conv(conversation)?;
-            if !inner.convs[ci].held() {
+            let c = &inner.convs[ci];
+            let Some(h) = c.holds.iter().rev().find(|h| h.released_at.is_none()) else {
                 return Err(Error::invalid(format!(
                     "conversation {conversation:?} has no active hold"
+                )));
+            };
+            if now < h.set_at {
+                return Err(Error::invalid(format!(
+                    "a hold set at {} cannot be released at {now}, before it",
+                    h.set_at
                 )));
             }
         }

@@ -576,22 +576,21 @@ impl Archive {
                     if c.held() || c.disposed.is_some() {
                         continue;
                     }
-                    // A conversation that had holds is destroyed only if
-                    // the audit log saw the same holds set and released: a
-                    // release slipped into the record file does not count.
-                    if !c.holds.is_empty() {
-                        if audit_index.is_none() {
-                            inner.sync()?;
-                            audit_index = Some(AuditIndex::of(&mut inner)?);
-                        }
-                        let c = &inner.convs[ci];
-                        if !audit_index.as_ref().is_some_and(|x| x.holds_agree(c)) {
-                            report.skipped.push((
-                                conv.clone(),
-                                "its legal holds disagree with the audit log".into(),
-                            ));
-                            continue;
-                        }
+                    // Destroyed only if the audit log saw the same holds set
+                    // and released: a hold record cut from the file does
+                    // not count. (One walk over the audit log per sweep
+                    // that destroys anything.)
+                    if audit_index.is_none() {
+                        inner.sync()?;
+                        audit_index = Some(AuditIndex::of(&mut inner)?);
+                    }
+                    let c = &inner.convs[ci];
+                    if !audit_index.as_ref().is_some_and(|x| x.holds_agree(c)) {
+                        report.skipped.push((
+                            conv.clone(),
+                            "its legal holds disagree with the audit log".into(),
+                        ));
+                        continue;
                     }
                     // Recorded and audited durably first, then the key
                     // (still under the lock, so no ingest creates one in
@@ -652,14 +651,7 @@ impl Archive {
             let mut inner = self.inner()?;
             // Checked again under the lock the shredding runs under.
             let (completed, done) = status(&inner);
-            if completed {
-                // Completed but its record not yet compacted (a failure or
-                // crash after it was recorded): shred again, idempotently.
-                self.ring.shred_customer(&customer)?;
-                self.forget_sealers()?;
-                continue;
-            }
-            if !done {
+            if completed || !done {
                 continue;
             }
             let mut e = Event::new(
@@ -698,22 +690,46 @@ impl Archive {
             report.erasures_completed += 1;
             destroyed = true;
         }
-        {
-            let mut inner = self.inner()?;
-            inner.sync()?;
-            if destroyed || inner.needs_compaction() {
-                // A disposed conversation whose key a failure left behind
-                // loses it before its content goes.
-                for c in inner.convs.iter().filter(|c| c.has_disposed_content()) {
-                    self.ring
-                        .shred(&DataKeyId::conversation(&c.entry.department, &c.entry.id))?;
-                }
-                self.forget_sealers()?;
-                report.compacted = Some(self.compact(&mut inner)?);
-            }
-        }
+        self.inner()?.sync()?;
+        report.compacted = self.finish_disposals(destroyed)?;
         self.report(reports);
         Ok(report)
+    }
+
+    /// Finish what deletions and erasures left (a failure or crash between
+    /// their record and their keys, or in a compaction): the keys of every
+    /// completed erasure whose record still holds the customer id, and of
+    /// every disposed conversation whose content is still in the record
+    /// file, are shredded (again: shredding is idempotent), then the
+    /// record file is compacted. Runs at the end of every sweep and on
+    /// opening; compacts when `force` or when something was left.
+    pub(super) fn finish_disposals(&self, force: bool) -> Result<Option<(u64, u64)>> {
+        let erased: Vec<(Tag, String)> = {
+            let pending = self.erasure_customers(None)?;
+            let inner = self.inner()?;
+            pending
+                .into_iter()
+                .filter(|(t, _)| {
+                    inner
+                        .customers
+                        .get(t)
+                        .is_some_and(|c| c.erasure_completed.is_some())
+                })
+                .collect()
+        };
+        let mut inner = self.inner()?;
+        if !force && !inner.needs_compaction() {
+            return Ok(None);
+        }
+        for (_, customer) in &erased {
+            self.ring.shred_customer(customer)?;
+        }
+        for c in inner.convs.iter().filter(|c| c.has_disposed_content()) {
+            self.ring
+                .shred(&DataKeyId::conversation(&c.entry.department, &c.entry.id))?;
+        }
+        self.forget_sealers()?;
+        Ok(Some(self.compact(&mut inner)?))
     }
 
     /// (tag, customer id) of every erasure request whose record still
@@ -765,8 +781,8 @@ impl Archive {
                 .is_some_and(|c| c.erasure_completed.is_some())
         };
         let mut failure = None;
-        let (_j, _) = journal::Journal::open(&path, &self.tenant, |_, body| {
-            let entry = Entry::decode(body)?;
+        let (_j, _) = journal::Journal::open(&path, &self.tenant, |loc, body| {
+            let entry = Entry::decode(inner.mac.open(loc.offset, body)?)?;
             let keep = match entry {
                 Entry::Message(ref m) if disposed.contains(&m.conversation) => None,
                 // The metadata and the customer's keyed tag stay, so the
@@ -796,7 +812,13 @@ impl Archive {
             Ok(())
         })
         .inspect_err(|e| failure = Some(e.to_string()))?;
-        let (new, locs) = journal::rewrite(&path, &self.tenant, kept.iter().map(Vec::as_slice))?;
+        let mac = inner.mac.clone();
+        let (new, locs) = journal::rewrite(
+            &path,
+            &self.tenant,
+            kept.iter().map(Vec::as_slice),
+            |offset, entry| mac.seal(offset, entry),
+        )?;
         let after = std::fs::metadata(&path)
             .map_err(|e| Error::io("reading the record file", e))?
             .len();
@@ -983,7 +1005,7 @@ impl Archive {
             for m in &c.messages {
                 r.messages += 1;
                 let key = (c.entry.id.clone(), m.id.clone());
-                let body = inner.journal.read(m.loc)?;
+                let body = inner.read_entry(m.loc)?;
                 match audited.get(&key) {
                     Some(h) if *h == sha256(&body) => r.matched += 1,
                     Some(_) => r.altered.push(key.clone()),
@@ -1010,8 +1032,8 @@ impl Archive {
         }
         for kind in [SETTING_TWO_PERSON, SETTING_RETENTION] {
             let name = setting_name(kind);
-            let current = inner.settings.get(&kind).map(|(body, ..)| sha256(body));
-            if current.as_ref() != x.settings.get(name) {
+            let current = inner.settings.get(&kind).map(|body| sha256(body));
+            if current.as_ref() != x.settings.get(name).and_then(|v| v.last()) {
                 r.settings.push(name.to_owned());
             }
         }
@@ -1022,7 +1044,80 @@ impl Archive {
     /// was lost get it now.
     pub(super) fn recover_audit(&self) -> Result<usize> {
         let mut inner = self.inner()?;
-        let audited = AuditIndex::of(&mut inner)?.messages;
+        let x = AuditIndex::of(&mut inner)?;
+        // Every record opened with its MAC (only this archive wrote it,
+        // where it lies), and the record file is synced before the audit
+        // log: a crash can leave records whose events are missing at the
+        // end, never events whose records are. Those get their events,
+        // marked recovered; anything else is damage.
+        let mut events = Vec::new();
+        // Recovered events carry the time of the recovery.
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        for kind in [SETTING_TWO_PERSON, SETTING_RETENTION] {
+            let name = setting_name(kind);
+            let recorded = inner
+                .setting_history
+                .get(&kind)
+                .cloned()
+                .unwrap_or_default();
+            let audited = x.settings.get(name).cloned().unwrap_or_default();
+            if !recorded.starts_with(&audited) {
+                return Err(Error::new(
+                    ErrorKind::BadSignature,
+                    format!(
+                        "the record file's {name} is not the one the audit log says was set \
+                         last: a record of it was removed"
+                    ),
+                ));
+            }
+            for h in &recorded[audited.len()..] {
+                let mut e =
+                    Event::new(now_ms, EventKind::PolicyChanged, "system", Role::System, "");
+                e.details.insert("setting".into(), Value::Text(name.into()));
+                e.details.insert("sha256".into(), Value::Bytes(h.to_vec()));
+                events.push(e);
+            }
+        }
+        for c in &inner.convs {
+            let id = || (ObjectKind::Conversation, Id::Plain(c.entry.id.clone()));
+            let (sets, releases) = x.holds.get(&c.entry.id).copied().unwrap_or_default();
+            let released = c.holds.iter().filter(|h| h.released_at.is_some()).count() as u32;
+            let (rec_sets, rec_releases) = (c.holds.len() as u32, released);
+            // More events than records is a removal: verify reports it.
+            if sets <= rec_sets && releases <= rec_releases {
+                for (kind, n) in [
+                    (EventKind::LegalHoldSet, rec_sets - sets),
+                    (EventKind::LegalHoldReleased, rec_releases - releases),
+                ] {
+                    for _ in 0..n {
+                        let mut e =
+                            Event::new(now_ms, kind, "system", Role::System, &c.entry.department);
+                        e.objects.push(id());
+                        events.push(e);
+                    }
+                }
+            }
+            if let Some((action, time)) = c.disposed {
+                if !x.disposed.contains(&c.entry.id) {
+                    let kind = if action == EndAction::Shred {
+                        EventKind::Shredded
+                    } else {
+                        EventKind::Deleted
+                    };
+                    let mut e =
+                        Event::new(ms(time), kind, "system", Role::System, &c.entry.department);
+                    e.objects.push(id());
+                    events.push(e);
+                }
+            }
+        }
+        for mut e in events {
+            e.details.insert("recovered".into(), Value::Bool(true));
+            inner.audit.append(&e)?;
+        }
+        let audited = x.messages;
         let mut missing = Vec::new();
         for c in &inner.convs {
             for m in &c.messages {
@@ -1032,7 +1127,7 @@ impl Archive {
             }
         }
         for (conv, dept, m) in &missing {
-            let body = inner.journal.read(m.loc)?;
+            let body = inner.read_entry(m.loc)?;
             let actor = if m.sender.is_empty() {
                 "customer"
             } else {
@@ -1094,8 +1189,8 @@ fn no_policy_decision(r: &Record, now: i64) -> Decision {
 struct AuditIndex {
     /// (conversation, message) -> record hash of every archived message.
     messages: HashMap<(String, String), [u8; 32]>,
-    /// The hash of each setting's last change, by name.
-    settings: HashMap<String, [u8; 32]>,
+    /// The hash of each change of each setting, in order, by name.
+    settings: HashMap<String, Vec<[u8; 32]>>,
     /// Per conversation: legal holds set, and released.
     holds: HashMap<String, (u32, u32)>,
     /// Conversations deleted or shredded.
@@ -1120,7 +1215,7 @@ impl AuditIndex {
                         (e.details.get("setting"), e.details.get("sha256"))
                     {
                         if let Ok(h) = <[u8; 32]>::try_from(h.as_slice()) {
-                            x.settings.insert(name.clone(), h);
+                            x.settings.entry(name.clone()).or_default().push(h);
                         }
                     }
                 }
@@ -1198,6 +1293,7 @@ impl Inner {
     fn reset(&mut self) {
         self.requests.clear();
         self.settings.clear();
+        self.setting_history.clear();
         self.convs.clear();
         self.by_id.clear();
         self.blind.clear();
@@ -1210,7 +1306,7 @@ impl Inner {
     fn journal_erasures(&self, out: &mut Vec<(Tag, Vec<u8>)>) -> Result<()> {
         for (tag, c) in &self.customers {
             let Some(loc) = c.erasure_loc else { continue };
-            if let Entry::Erasure { sealed, state, .. } = Entry::decode(&self.journal.read(loc)?)? {
+            if let Entry::Erasure { sealed, state, .. } = Entry::decode(&self.read_entry(loc)?)? {
                 if state == 1 && !sealed.is_empty() {
                     out.push((*tag, sealed));
                 }

@@ -2,8 +2,73 @@
 //! one tag byte, then the entry's fields in the crate's codec (big-endian
 //! integers, `u16`-length-prefixed strings, `u32`-length-prefixed blobs).
 
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
 use crate::codec::{Reader, Writer};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
+
+/// Bytes of the tag ending every record body.
+pub(crate) const TAG_LEN: usize = 16;
+
+/// The MAC every record body ends with: `entry || HMAC-SHA256(key,
+/// "chatvault archive record" || 00 || u64 offset || entry)[..16]`, the key
+/// derived from the master key and `offset` the frame's place in the file.
+/// Only a holder of the master key writes records that open, and a record
+/// moved, copied or left behind by a removal does not open either.
+#[derive(Clone)]
+pub(crate) struct RecordMac(Hmac<Sha256>);
+
+impl std::fmt::Debug for RecordMac {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecordMac")
+    }
+}
+
+impl RecordMac {
+    pub(crate) fn new(key: &[u8; 32]) -> RecordMac {
+        let mut mac =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+        mac.update(b"chatvault archive record\0");
+        RecordMac(mac)
+    }
+
+    fn tag(&self, offset: u64, entry: &[u8]) -> Hmac<Sha256> {
+        let mut mac = self.0.clone();
+        mac.update(&offset.to_be_bytes());
+        mac.update(entry);
+        mac
+    }
+
+    /// The body of the record at `offset`: the entry's bytes and their tag.
+    pub(crate) fn seal(&self, offset: u64, entry: &[u8]) -> Vec<u8> {
+        let tag = self.tag(offset, entry).finalize().into_bytes();
+        let mut body = Vec::with_capacity(entry.len() + TAG_LEN);
+        body.extend_from_slice(entry);
+        body.extend_from_slice(&tag[..TAG_LEN]);
+        body
+    }
+
+    /// The entry's bytes of the body at `offset` whose tag checks (in
+    /// constant time).
+    pub(crate) fn open<'a>(&self, offset: u64, body: &'a [u8]) -> Result<&'a [u8]> {
+        let split = body
+            .len()
+            .checked_sub(TAG_LEN)
+            .ok_or_else(|| Error::malformed("an archive record is shorter than its tag"))?;
+        let (entry, tag) = body.split_at(split);
+        self.tag(offset, entry)
+            .verify_truncated_left(tag)
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::BadSignature,
+                    "an archive record fails its MAC: written without this archive's master \
+                     key, moved, or left behind by a removal",
+                )
+            })?;
+        Ok(entry)
+    }
+}
 
 /// A blind index or customer tag: 16 bytes.
 pub(crate) type Tag = [u8; 16];
@@ -118,14 +183,11 @@ pub(crate) enum Entry {
         time: i64,
     },
     /// A setting of the archive (1 the two-person rule, 2 the retention
-    /// policy): its whole text, when it was set, and an HMAC-SHA256 under a
-    /// key derived from the master key (so nobody without the key can
-    /// replace it).
+    /// policy): its whole text, and when it was set.
     Setting {
         kind: u8,
         body: Vec<u8>,
         time: i64,
-        mac: [u8; 32],
     },
     /// 1 deleted, 2 edited by an agent.
     AgentAction {
@@ -326,17 +388,11 @@ impl Entry {
                 o.put(nonce);
                 o.put_i64(*time);
             }
-            Entry::Setting {
-                kind,
-                body,
-                time,
-                mac,
-            } => {
+            Entry::Setting { kind, body, time } => {
                 o.put_u8(14);
                 o.put_u8(*kind);
                 o.put_i64(*time);
                 put_lp32(&mut o, body);
-                o.put(mac);
             }
         }
         o
@@ -464,7 +520,6 @@ impl Entry {
                 kind: r.u8()?,
                 time: r.i64()?,
                 body: lp32(&mut r)?,
-                mac: r.array()?,
             },
             t => return Err(Error::malformed(format!("unknown archive record type {t}"))),
         };
@@ -568,7 +623,6 @@ mod tests {
                 kind: 1,
                 body: b"threshold: 2\n".to_vec(),
                 time: 18,
-                mac: [10; 32],
             },
         ];
         for e in entries {

@@ -132,10 +132,19 @@ impl Kek {
 
     /// A short public fingerprint (hex of the first 8 bytes of its key
     /// id, as [`MasterKey::fingerprint`](super::MasterKey::fingerprint)),
-    /// safe to show: how an approval request names the KEK a master key
-    /// export is wrapped under.
+    /// safe to show.
     pub fn fingerprint(&self) -> String {
         crate::seal::hex_prefix(&crate::seal::key_id(&self.secret))
+    }
+
+    /// Its whole 32-byte key id (section 2 of docs/FORMAT.md) as hex: how
+    /// an approval request names the KEK (a 64-bit fingerprint could be
+    /// matched by a key searched for).
+    pub(crate) fn key_id_hex(&self) -> String {
+        crate::seal::key_id(&self.secret)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
