@@ -144,6 +144,13 @@ impl Civil {
                     let (y, m, d) = fast_civil((t / DAY) as u32);
                     (y, m, d, t % DAY)
                 });
+                // Months since 1970-01 of the target month: its first day
+                // and length from the table while it reaches.
+                let i = ((y - 1970) * 12 + m - 1 + n) as usize;
+                if let (Some(&first), Some(&next)) = (MONTH_STARTS.get(i), MONTH_STARTS.get(i + 1))
+                {
+                    return i64::from(first + d.min(next - first) - 1) * DAY + secs;
+                }
                 let total = m - 1 + n;
                 let y = y + total / 12;
                 let m = total % 12 + 1;
@@ -251,9 +258,27 @@ fn fast_civil(days: u32) -> (u32, u32, u32) {
     (y - NS_L + u32::from(j), if j { m - 12 } else { m }, d + 1)
 }
 
-fn fast_days(y: u32, m: u32, d: u32) -> u32 {
+/// Months in [`MONTH_STARTS`]: 1970-01 to 2299-12, and one more for the
+/// last one's length.
+const TABLE_MONTHS: usize = 330 * 12 + 1;
+
+/// Day number (since 1970-01-01) of the first day of each month from
+/// 1970-01 on: month additions in evaluation are a lookup.
+static MONTH_STARTS: [u32; TABLE_MONTHS] = month_starts();
+
+const fn month_starts() -> [u32; TABLE_MONTHS] {
+    let mut out = [0u32; TABLE_MONTHS];
+    let mut i = 0;
+    while i < TABLE_MONTHS {
+        out[i] = fast_days(1970 + (i / 12) as u32, (i % 12) as u32 + 1, 1);
+        i += 1;
+    }
+    out
+}
+
+const fn fast_days(y: u32, m: u32, d: u32) -> u32 {
     let j = m <= 2;
-    let y1 = y + NS_L - u32::from(j);
+    let y1 = y + NS_L - j as u32;
     let m1 = if j { m + 12 } else { m };
     let c = y1 / 100;
     let ys = 1461 * y1 / 4 - c + c / 4;
@@ -300,6 +325,24 @@ mod tests {
             ] {
                 assert_eq!(Civil::of(t).add(p), p.after(t), "{t} + {p}");
             }
+        }
+    }
+
+    #[test]
+    fn month_additions_agree_with_the_calendar_inside_and_past_the_table() {
+        let mut t = 0;
+        while t <= MAX_TIME {
+            let mut c = Civil::of(t);
+            for n in [0, 1, 2, 11, 12, 13, 25, 59, 600, 1199, 1200] {
+                let p = Period::Months(n);
+                assert_eq!(c.add(p), p.after(t), "{t} + {n} months");
+            }
+            // Every day of a few years, and sparse steps to the end.
+            t += if t < 4 * 365 * DAY {
+                DAY + 1
+            } else {
+                97 * DAY + 7
+            };
         }
     }
 
