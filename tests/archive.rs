@@ -1339,6 +1339,24 @@ fn times_out_of_range_and_oversized_names_change_nothing() {
     };
     assert!(login(&"d".repeat(300), T0).is_err());
     assert!(login("sales", T0 + 1).unwrap());
+    // A failed identity check for a customer the archive never saw
+    // creates no key (the refusal is audited without naming anyone).
+    assert_eq!(
+        a.request_erasure("stranger", &mut |_| false, T0)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Refused
+    );
+    assert_eq!(
+        a.keyring()
+            .data_key(&chatvault::keys::DataKeyId::customer(
+                "stranger",
+                IdClass::Other
+            ))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::KeyNotFound
+    );
     // Every sweep and plan still works.
     let r = a.sweep("system", T0 + 10).unwrap();
     assert!(r.skipped.is_empty(), "{r:?}");

@@ -1317,11 +1317,22 @@ impl Archive {
     /// a key derived from the customer's own data key, so it links nothing
     /// once the customer's keys are shredded. `None` after that.
     fn customer_id(&self, customer: &str) -> Result<Option<Id>> {
+        self.commitment(customer, true)
+    }
+
+    /// [`customer_id`](Self::customer_id) without creating a key: `None`
+    /// for a customer the archive holds no key of.
+    fn existing_customer_id(&self, customer: &str) -> Result<Option<Id>> {
+        self.commitment(customer, false)
+    }
+
+    fn commitment(&self, customer: &str, create: bool) -> Result<Option<Id>> {
         let key = match self
             .ring
             .data_key(&DataKeyId::customer(customer, IdClass::Other))
         {
             Ok(k) => k,
+            Err(e) if e.kind() == ErrorKind::KeyNotFound && !create => return Ok(None),
             Err(e) if e.kind() == ErrorKind::KeyNotFound => {
                 let tag = self.customer_tag(customer)?;
                 // Checked and created under the lock, as an erasure's

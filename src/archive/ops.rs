@@ -354,10 +354,12 @@ impl Archive {
             Role::Customer,
             "",
         );
-        if let Some(c) = self.customer_id(customer)? {
-            e.objects.push((ObjectKind::Customer, c));
-        }
         if !verify_identity(customer) {
+            // Named only if the archive knows the customer: a failed check
+            // creates no key for a stranger.
+            if let Some(c) = self.existing_customer_id(customer)? {
+                e.objects.push((ObjectKind::Customer, c));
+            }
             e.details.insert(
                 "outcome".into(),
                 Value::Text("refused: identity not verified".into()),
@@ -366,6 +368,9 @@ impl Archive {
             inner.audit.append(&e)?;
             inner.sync()?;
             return Err(refused("erasure refused: the identity check failed"));
+        }
+        if let Some(c) = self.customer_id(customer)? {
+            e.objects.push((ObjectKind::Customer, c));
         }
         let already = {
             let mut inner = self.inner()?;
