@@ -378,6 +378,9 @@ impl Policy {
         let mut ceiling: Option<(Timestamp, EndAction, u16)> = None;
         let mut candidates = 0;
         let mut awaiting = false;
+        // Each clock's start, with its calendar split once computed, for
+        // the explicit-over-implicit check below.
+        let mut starts: [Option<Civil>; 8] = [None; 8];
         for plan in &self.slot_plans {
             let floors = applied.and(plan.floors);
             let ceilings = eligible.and(plan.ceilings);
@@ -441,6 +444,9 @@ impl Policy {
                     ceiling = Some((end, action, id));
                 }
             }
+            if let Some(s) = starts.get_mut(usize::from(plan.slot)) {
+                *s = Some(start);
+            }
         }
         match (floor_open, floor) {
             (Some(first), _) => d.floor_rule = Some(first),
@@ -459,10 +465,18 @@ impl Policy {
             d.ceiling_rule = Some(id);
             let shorter_implicit = !explicit.is_empty()
                 && applied.and(self.implicit_ceilings).iter().any(|i| {
+                    let slot = self.slots[i];
                     self.limits[i]
                         .ceiling
-                        .zip(clock(r, &self.events, self.slots[i]))
-                        .is_some_and(|(c, t)| Civil::of(t).add(c) < end)
+                        .zip(clock(r, &self.events, slot))
+                        .is_some_and(|(c, t)| {
+                            let mut s = starts
+                                .get(usize::from(slot))
+                                .copied()
+                                .flatten()
+                                .unwrap_or_else(|| Civil::of(t));
+                            s.add(c) < end
+                        })
                 });
             d.tie_break = if shorter_implicit {
                 TieBreak::ExplicitOverImplicit
