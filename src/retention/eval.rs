@@ -199,6 +199,27 @@ impl Record {
     }
 
     fn check_times(&self) -> Result<()> {
+        // The common case in one pass of comparisons; the errors below.
+        let ok = |t: Timestamp| (MIN_TIME..=MAX_TIME).contains(&t);
+        if ok(self.created)
+            && [
+                self.last_activity,
+                self.closed,
+                self.erasure_requested,
+                self.consent_withdrawn,
+                self.archived,
+                self.reviewed,
+            ]
+            .iter()
+            .all(|t| t.is_none_or(ok))
+            && self.events.iter().all(|(_, t)| ok(*t))
+            && self
+                .holds
+                .iter()
+                .all(|h| ok(h.set_at) && h.released_at.is_none_or(|r| ok(r) && r >= h.set_at))
+        {
+            return Ok(());
+        }
         let bad = |what: &str, t: Timestamp| {
             Err(Error::invalid(format!(
                 "record {what} {t} is outside {MIN_TIME}..={MAX_TIME} (seconds since 1970)"
