@@ -931,8 +931,8 @@ struct ArchiveCustomerKeys<'a> {
 }
 
 /// Never creates a key: a customer's class keys are created only under the
-/// archive's lock, checked against erasure ([`Archive::prefetch_customer_keys`]),
-/// so a key shredded by an erasure never comes back.
+/// archive's lock, checked against erasure (in [`Archive::ingest`]), so a
+/// key shredded by an erasure never comes back.
 impl ClassKeys for ArchiveCustomerKeys<'_> {
     fn class_key(&self, class: IdClass) -> Result<DataKey> {
         self.archive
