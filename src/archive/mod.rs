@@ -1637,7 +1637,15 @@ impl Archive {
             let mut classes: Vec<IdClass> = findings.iter().map(|f| f.entity.class()).collect();
             classes.sort_unstable();
             classes.dedup();
-            for class in classes {
+            // A cached sealer means the key exists (a shredding empties
+            // the cache); only a miss goes to the key store.
+            let cached = lock(&self.customer_sealers)?;
+            let missing: Vec<IdClass> = classes
+                .into_iter()
+                .filter(|c| !cached.contains_key(&(customer.clone(), *c)))
+                .collect();
+            drop(cached);
+            for class in missing {
                 self.ring.customer_key(&customer, class)?;
             }
         }

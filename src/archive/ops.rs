@@ -709,6 +709,11 @@ impl Archive {
     /// record file is compacted. Runs at the end of every sweep and on
     /// opening; compacts when `force` or when something was left.
     pub(super) fn finish_disposals(&self, force: bool) -> Result<Option<(u64, u64)>> {
+        // Nothing left (the usual case on opening): no erasure record is
+        // read or opened.
+        if !force && !self.inner()?.needs_compaction() {
+            return Ok(None);
+        }
         let erased: Vec<(Tag, String)> = {
             let pending = self.erasure_customers(None)?;
             let inner = self.inner()?;
@@ -723,9 +728,6 @@ impl Archive {
                 .collect()
         };
         let mut inner = self.inner()?;
-        if !force && !inner.needs_compaction() {
-            return Ok(None);
-        }
         for (_, customer) in &erased {
             self.ring.shred_customer(customer)?;
         }
@@ -1072,8 +1074,9 @@ impl Archive {
                 return Err(Error::new(
                     ErrorKind::BadSignature,
                     format!(
-                        "the record file's {name} is not the one the audit log says was set \
-                         last: a record of it was removed"
+                        "the record file lacks a change of the {name} that the audit log \
+                         holds: records were cut off its end; restore the archive directory \
+                         from a backup, and compare the audit log's policy_changed events"
                     ),
                 ));
             }
